@@ -1,0 +1,54 @@
+import type { AuditEvent } from '../types';
+
+/**
+ * Something that takes audit events straight from the instrumentation, without the span
+ * pipeline. The `AuditSpanProcessor` registers itself as one.
+ */
+export interface AuditEventReceiver {
+  receiveAuditEvent(event: AuditEvent): void;
+}
+
+/*
+ * The registry lives on globalThis so that two copies of this package in one process (a
+ * nested node_modules) still meet: audit completeness must not depend on module identity.
+ *
+ * Rule of delivery (one path per event, never both):
+ * - the audit span is recording and carries the whole event in its attributes: the span
+ *   pipeline delivers it (the processor's onEnd);
+ * - otherwise (not sampled, or values kept out of spans): the instrumentation hands the event
+ *   to every registered receiver directly and marks the span in `directlyDelivered`, so the
+ *   processor's onEnd skips it.
+ */
+interface Registry {
+  receivers: Set<AuditEventReceiver>;
+  directlyDelivered: WeakSet<object>;
+}
+
+const REGISTRY_KEY = Symbol.for('otel-sequelize-audit.receivers.v1');
+
+function registry(): Registry {
+  const holder = globalThis as { [REGISTRY_KEY]?: Registry };
+  holder[REGISTRY_KEY] ??= { receivers: new Set(), directlyDelivered: new WeakSet() };
+  return holder[REGISTRY_KEY];
+}
+
+/** Registers a receiver; returns the function that removes it. */
+export function registerAuditReceiver(receiver: AuditEventReceiver): () => void {
+  registry().receivers.add(receiver);
+  return () => registry().receivers.delete(receiver);
+}
+
+export function hasAuditReceivers(): boolean {
+  return registry().receivers.size > 0;
+}
+
+/** Hands an event to every receiver; marks `span` (if any) as delivered directly. */
+export function deliverDirectly(event: AuditEvent, span?: object): void {
+  const { receivers, directlyDelivered } = registry();
+  if (span) directlyDelivered.add(span);
+  for (const receiver of receivers) receiver.receiveAuditEvent(event);
+}
+
+export function wasDeliveredDirectly(span: object): boolean {
+  return registry().directlyDelivered.has(span);
+}

@@ -1,0 +1,29 @@
+/*
+ * Local copies of incubating semantic-convention names (importing the `/incubating` entry at
+ * run time is discouraged) and the audit.* attribute names of this package.
+ * Stable names come from the root entry of `@opentelemetry/semantic-conventions`.
+ */
+
+export const ATTR_DB_QUERY_SUMMARY = 'db.query.summary';
+export const ATTR_DB_RESPONSE_RETURNED_ROWS = 'db.response.returned_rows';
+export const ATTR_DB_QUERY_PARAMETER_PREFIX = 'db.query.parameter.';
+export const METRIC_DB_CLIENT_OPERATION_DURATION = 'db.client.operation.duration';
+
+export const ATTR_AUDIT_OPERATION = 'audit.operation';
+export const ATTR_AUDIT_MODEL = 'audit.model';
+export const ATTR_AUDIT_RECORD_ID = 'audit.record.id';
+export const ATTR_AUDIT_CHANGED_FIELDS = 'audit.changed_fields';
+export const ATTR_AUDIT_BEFORE = 'audit.before';
+export const ATTR_AUDIT_AFTER = 'audit.after';
+export const ATTR_AUDIT_ACTOR_ID = 'audit.actor.id';
+export const ATTR_AUDIT_ACTOR_TYPE = 'audit.actor.type';
+export const ATTR_AUDIT_TENANT_ID = 'audit.tenant.id';
+export const ATTR_AUDIT_REASON = 'audit.reason';
+export const ATTR_AUDIT_REQUEST_ID = 'audit.request.id';
+export const ATTR_AUDIT_TRANSACTION_ID = 'audit.transaction.id';
+export const ATTR_AUDIT_OUTCOME = 'audit.outcome';
+export const ATTR_AUDIT_GRANULARITY = 'audit.granularity';
+export const ATTR_AUDIT_STATEMENT_WHERE = 'audit.statement.where';
+export const ATTR_AUDIT_STATEMENT_AFFECTED_ROWS = 'audit.statement.affected_rows';
+export const ATTR_AUDIT_EVENT_ID = 'audit.event.id';
+export const ATTR_AUDIT_OCCURRED_AT = 'audit.occurred_at';

@@ -1,0 +1,88 @@
+import type { AuditOperation, AuditRecord } from '../types';
+
+/** Which records to read. Every field narrows; none means all records. */
+export interface AuditRecordFilter {
+  table?: string;
+  recordId?: string;
+  actorId?: string;
+  operation?: AuditOperation;
+  stream?: string;
+  traceId?: string;
+  /** occurredAt >= since */
+  since?: Date;
+  /** occurredAt < until */
+  until?: Date;
+}
+
+/** Keyset position in the (occurredAt, stream, seq) order. */
+export interface AuditCursor {
+  occurredAt: string;
+  stream: string;
+  seq: number;
+}
+
+export interface AuditFindOptions {
+  /** At most this many records. @default 100 */
+  limit?: number;
+  /** Start after this position (exclusive), for paging. */
+  after?: AuditCursor;
+  /** By (occurredAt, stream, seq). @default 'asc' */
+  order?: 'asc' | 'desc';
+}
+
+/** The head of one writer's hash chain. */
+export interface StreamHead {
+  stream: string;
+  lastSeq: number;
+  lastHash: string;
+  records: number;
+}
+
+/**
+ * A signed position in a chain, written periodically by the processor and by prune, so that
+ * a truncated tail or a pruned head can still be verified.
+ */
+export interface AuditCheckpoint {
+  stream: string;
+  seq: number;
+  hash: string;
+  /** ISO 8601 */
+  createdAt: string;
+  /** `periodic` from the processor, `prune` where older records were removed. */
+  kind: 'periodic' | 'prune';
+}
+
+/**
+ * Where audit records are persisted. Implementations: `SqlAuditStore`, `JsonlAuditStore`,
+ * `OtlpLogAuditStore` (write-only).
+ *
+ * Writes are idempotent by `eventId`: appending a record whose event id is already stored
+ * is a no-op, so replays after a crash never duplicate.
+ */
+export interface AuditStore {
+  /** Short name used in errors and metrics, e.g. `sql:audit_log`. */
+  readonly name: string;
+  /** Creates or migrates what the store needs. Safe to call more than once. */
+  init(): Promise<void>;
+  /** Persists a batch of sealed records (in chain order within each stream). */
+  append(records: readonly AuditRecord[]): Promise<void>;
+  /** The head of a stream, or null when the stream has no record yet. */
+  streamHead(stream: string): Promise<StreamHead | null>;
+  /** Every stream's head. */
+  streams(): Promise<StreamHead[]>;
+  /** Records of one stream by seq, from `fromSeq` (inclusive), at most `limit`. */
+  readStream(stream: string, fromSeq: number, limit: number): Promise<AuditRecord[]>;
+  /** Records matching a filter in (occurredAt, stream, seq) order. */
+  find(filter: AuditRecordFilter, options?: AuditFindOptions): Promise<AuditRecord[]>;
+  /** How many records match a filter. */
+  count(filter?: AuditRecordFilter): Promise<number>;
+  writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  /** Checkpoints of a stream, newest first. */
+  checkpoints(stream: string): Promise<AuditCheckpoint[]>;
+  /**
+   * Removes records that occurred before `before`, leaving a `prune` checkpoint per stream
+   * with the hash at the cut so the rest of each chain stays verifiable.
+   */
+  prune(before: Date): Promise<{ removed: number }>;
+  close(): Promise<void>;
+}
