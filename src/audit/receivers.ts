@@ -1,3 +1,4 @@
+import type { TransactionLike } from '../internal-types';
 import type { AuditEvent } from '../types';
 
 /**
@@ -6,6 +7,16 @@ import type { AuditEvent } from '../types';
  */
 export interface AuditEventReceiver {
   receiveAuditEvent(event: AuditEvent): void;
+  /**
+   * Transactional durability: called with a transaction's events just before its COMMIT is
+   * sent, so a receiver can insert them inside that transaction (data and audit commit or roll
+   * back together). A receiver that implements it gets those events here instead of through
+   * the span pipeline or `receiveAuditEvent`.
+   */
+  persistWithinTransaction?(
+    events: readonly AuditEvent[],
+    transaction: TransactionLike,
+  ): Promise<void>;
 }
 
 /*
