@@ -1,0 +1,41 @@
+import { sameValue } from './record-key';
+import type { RevertPlan, RowState, RowValues } from './trail-types';
+
+/** How a redacted value is written in `mask` mode; such a value cannot be written back. */
+export const REDACTED_MASK = '[REDACTED]';
+
+const HAS_VALUES = new Set(['present', 'soft_deleted']);
+
+/** What to write so that the row goes from `current` back to `target`. */
+export function planRevert(current: RowState, target: RowState, toVersion: number): RevertPlan {
+  const plan = { table: current.table, recordId: current.recordId, toVersion, current, target };
+  const targetValues = HAS_VALUES.has(target.status) ? (target.lastValues ?? {}) : null;
+  const currentValues = HAS_VALUES.has(current.status) ? (current.lastValues ?? {}) : null;
+  if (!targetValues) {
+    const action = currentValues ? 'delete' : 'none';
+    return { ...plan, action, values: {}, unrecoverableFields: [] };
+  }
+  if (!currentValues) {
+    return { ...plan, action: 'insert', ...withRecoverability({ ...targetValues }) };
+  }
+  const values = changedValues(currentValues, targetValues);
+  const restoring = current.status === 'soft_deleted' && target.status === 'present';
+  const action = restoring ? 'restore' : Object.keys(values).length > 0 ? 'update' : 'none';
+  return { ...plan, action, ...withRecoverability(values) };
+}
+
+/** Target values of the fields that differ; fields the target never had are left alone. */
+function changedValues(current: RowValues, target: RowValues): RowValues {
+  const values: RowValues = {};
+  for (const [field, value] of Object.entries(target)) {
+    if (!sameValue(current[field], value)) values[field] = value;
+  }
+  return values;
+}
+
+function withRecoverability(values: RowValues): Pick<RevertPlan, 'values' | 'unrecoverableFields'> {
+  const unrecoverableFields = Object.keys(values).filter(
+    (field) => values[field] === REDACTED_MASK,
+  );
+  return { values, unrecoverableFields };
+}
