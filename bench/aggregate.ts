@@ -1,0 +1,68 @@
+import type { BenchDialect, ChildResult, ConfigurationId } from './protocol';
+import type { Spread } from './stats';
+import { spreadOf } from './stats';
+
+/** One configuration on one database, over all rounds of the run. */
+export type ConfigurationFigures =
+  | {
+      status: 'ok';
+      rounds: number;
+      /** Rounds that failed although others succeeded. */
+      failedRounds: number;
+      micros: Map<string, Spread>;
+      spansPerOp: Map<string, number>;
+      /** The largest over the rounds. */
+      peakRssBytes: number;
+      peakHeapBytes: number;
+      bareSpanMicros: number[];
+    }
+  | { status: 'unavailable' | 'failed'; reason: string };
+
+export function aggregate(
+  results: readonly ChildResult[],
+  dialect: BenchDialect,
+  configuration: ConfigurationId,
+): ConfigurationFigures {
+  const mine = results.filter(
+    (result) => result.job.dialect === dialect && result.job.configuration === configuration,
+  );
+  const succeeded = mine.flatMap((result) => (result.status === 'ok' ? [result] : []));
+  if (succeeded.length === 0) {
+    const first = mine.find((result) => result.status !== 'ok');
+    return first
+      ? { status: first.status, reason: first.reason }
+      : { status: 'failed', reason: 'no round ran' };
+  }
+  const micros = new Map<string, Spread>();
+  const spansPerOp = new Map<string, number>();
+  for (const { workload } of succeeded[0].samples) {
+    const samples = succeeded.flatMap((result) =>
+      result.samples.filter((sample) => sample.workload === workload),
+    );
+    micros.set(workload, spreadOf(samples.map((sample) => sample.microsPerOp)));
+    spansPerOp.set(workload, spreadOf(samples.map((sample) => sample.spansPerOp)).median);
+  }
+  return {
+    status: 'ok',
+    rounds: succeeded.length,
+    failedRounds: mine.length - succeeded.length,
+    micros,
+    spansPerOp,
+    peakRssBytes: Math.max(...succeeded.map((result) => result.peakRssBytes)),
+    peakHeapBytes: Math.max(...succeeded.map((result) => result.peakHeapBytes)),
+    bareSpanMicros: succeeded.flatMap((result) =>
+      result.bareSpanMicros === undefined ? [] : [result.bareSpanMicros],
+    ),
+  };
+}
+
+/** Every configuration's figures on one database, in table order. */
+export type DialectFigures = Map<ConfigurationId, ConfigurationFigures>;
+
+/** The median µs per operation of a workload, when the configuration ran. */
+export function medianOf(
+  figure: ConfigurationFigures | undefined,
+  workload: string,
+): number | undefined {
+  return figure?.status === 'ok' ? figure.micros.get(workload)?.median : undefined;
+}

@@ -1,0 +1,76 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { BenchDatabase } from './bench-database';
+import type { WorkloadSample } from './protocol';
+import type { Telemetry } from './telemetry';
+import type { Workload } from './workloads';
+
+/** Untimed calls before the timed ones: JIT, statement caches and pools settle first. */
+function warmUpCalls(iterations: number): number {
+  return Math.max(10, Math.ceil(iterations / 5));
+}
+
+export function iterationsOf(workload: Workload, baseIterations: number): number {
+  return Math.max(2, Math.round(baseIterations * workload.weight));
+}
+
+/**
+ * Runs one workload: warm-up, then the timed calls one after another, then lets the
+ * telemetry's batched work finish outside the timed region so the next workload starts clean.
+ */
+export async function measureWorkload(
+  workload: Workload,
+  db: BenchDatabase,
+  telemetry: Telemetry,
+  baseIterations: number,
+): Promise<WorkloadSample> {
+  const iterations = iterationsOf(workload, baseIterations);
+  const warmUp = warmUpCalls(iterations);
+  const operation = await workload.prepare(db, warmUp + iterations);
+  await telemetry.flush();
+  for (let index = 0; index < warmUp; index++) await operation(index);
+  await telemetry.flush();
+
+  const spansBefore = telemetry.spansEnded();
+  const start = process.hrtime.bigint();
+  for (let index = warmUp; index < warmUp + iterations; index++) await operation(index);
+  const elapsedNanos = process.hrtime.bigint() - start;
+  const spans = telemetry.spansEnded() - spansBefore;
+
+  await telemetry.flush();
+  return {
+    workload: workload.name,
+    iterations,
+    microsPerOp: Number(elapsedNanos) / 1000 / iterations,
+    spansPerOp: spans / iterations,
+  };
+}
+
+const BARE_SPANS = 20_000;
+const SPANS_PER_TURN = 100;
+
+/**
+ * The cost of one started-and-ended span without attributes: the floor that any design with
+ * one span per query pays. The loop yields to the event loop every few spans so that the
+ * batch processor's export runs (and is paid for) as it would in an application.
+ */
+export async function measureBareSpan(tracer: Tracer): Promise<number> {
+  const run = async (count: number): Promise<bigint> => {
+    const start = process.hrtime.bigint();
+    for (let made = 0; made < count; made += SPANS_PER_TURN) {
+      for (let index = 0; index < SPANS_PER_TURN; index++) tracer.startSpan('bare').end();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return process.hrtime.bigint() - start;
+  };
+  await run(BARE_SPANS / 10);
+  return Number(await run(BARE_SPANS)) / 1000 / BARE_SPANS;
+}
+
+/** Tracks the largest heap in use among the samples taken. */
+export class HeapPeak {
+  bytes = 0;
+
+  sample(): void {
+    this.bytes = Math.max(this.bytes, process.memoryUsage().heapUsed);
+  }
+}

@@ -1,0 +1,67 @@
+/*
+ * What the bench runner (run.ts) and its child processes (child.ts) say to each other.
+ * Each configuration runs in a child of its own so that one configuration's patches, heap
+ * and JIT state never leak into another's measurement.
+ */
+
+/** The configurations compared in one run, in table order. */
+export const CONFIGURATION_IDS = [
+  'plain',
+  'plain-aa',
+  'sdk',
+  'official',
+  'ours-tracing',
+  'ours-audit',
+] as const;
+export type ConfigurationId = (typeof CONFIGURATION_IDS)[number];
+
+export type BenchDialect = 'sqlite' | 'postgres';
+
+/** One child's assignment: one configuration on one database for one round. */
+export interface ChildJob {
+  configuration: ConfigurationId;
+  dialect: BenchDialect;
+  /** Connection URL of the bench's own database (PostgreSQL); unused for SQLite in memory. */
+  url?: string;
+  /** Timed iterations of a workload of weight 1. */
+  iterations: number;
+  /** Measure the cost of one bare span too (only meaningful where the SDK is installed). */
+  measureBareSpan: boolean;
+}
+
+/** One workload's figures from one child. */
+export interface WorkloadSample {
+  workload: string;
+  iterations: number;
+  /** Mean wall time per operation over the timed iterations, in microseconds. */
+  microsPerOp: number;
+  /** Spans ended per operation (0 without an SDK). */
+  spansPerOp: number;
+}
+
+export interface ChildSuccess {
+  status: 'ok';
+  job: ChildJob;
+  samples: WorkloadSample[];
+  /** Peak resident set size of the child, in bytes. */
+  peakRssBytes: number;
+  /** Largest heap in use seen after any workload, in bytes. */
+  peakHeapBytes: number;
+  /** Microseconds for one started-and-ended span with no attributes, when measured. */
+  bareSpanMicros?: number;
+}
+
+/** The configuration cannot run in this checkout (e.g. a component is not written yet). */
+export interface ChildUnavailable {
+  status: 'unavailable';
+  job: ChildJob;
+  reason: string;
+}
+
+export interface ChildFailure {
+  status: 'failed';
+  job: ChildJob;
+  reason: string;
+}
+
+export type ChildResult = ChildSuccess | ChildUnavailable | ChildFailure;

@@ -1,0 +1,157 @@
+import type { DialectFigures } from './aggregate';
+import { aggregate, medianOf } from './aggregate';
+import { CONFIGURATIONS, isPlain } from './configurations';
+import { markdownTable } from './markdown-table';
+import type { BenchDialect, ChildResult, ConfigurationId } from './protocol';
+import { formatMegabytes, formatMicros, formatRange, formatSigned, spreadOf } from './stats';
+import { targetsTable } from './targets';
+
+export interface ReportInput {
+  environment: string[];
+  notes: string[];
+  dialects: BenchDialect[];
+  configurations: ConfigurationId[];
+  workloads: string[];
+  results: ChildResult[];
+}
+
+export const DIALECT_TITLES: Record<BenchDialect, string> = {
+  sqlite: 'SQLite in memory',
+  postgres: 'PostgreSQL (loopback)',
+};
+
+export function renderReport(input: ReportInput): string {
+  const sections = ['# Sequelize overhead: side by side with a baseline in the same run', ''];
+  sections.push(...input.environment, ...input.notes.map((note) => `- ${note}`), '');
+  sections.push(legend(input.configurations), '');
+  const bareSpans: number[] = [];
+  for (const dialect of input.dialects) {
+    const figures: DialectFigures = new Map(
+      input.configurations.map((id) => [id, aggregate(input.results, dialect, id)]),
+    );
+    sections.push(...dialectSection(dialect, figures, input.workloads));
+    const sdk = figures.get('sdk');
+    if (sdk?.status === 'ok') bareSpans.push(...sdk.bareSpanMicros);
+  }
+  sections.push('## One bare span', '', bareSpanLine(bareSpans), '');
+  return sections.join('\n');
+}
+
+function legend(configurations: ConfigurationId[]): string {
+  return configurations
+    .map((id) => `- **${CONFIGURATIONS[id].label}**: ${CONFIGURATIONS[id].description}`)
+    .join('\n');
+}
+
+function dialectSection(
+  dialect: BenchDialect,
+  figures: DialectFigures,
+  workloads: string[],
+): string[] {
+  const title = DIALECT_TITLES[dialect];
+  return [
+    `## ${title}: µs per operation, median over rounds`,
+    '',
+    markdownTable(
+      [
+        'workload',
+        'configuration',
+        'µs/op',
+        'min–max',
+        '× plain',
+        'µs vs plain',
+        'µs vs SDK',
+        'spans/op',
+      ],
+      workloads.flatMap((workload) => timeRows(workload, figures)),
+    ),
+    '',
+    ...notRunLines(figures),
+    noiseLine(figures, workloads),
+    '',
+    `### ${title}: targets (µs added per operation over SDK only)`,
+    '',
+    targetsTable(figures, workloads),
+    '',
+    `### ${title}: memory`,
+    '',
+    memoryTable(figures),
+    '',
+  ];
+}
+
+function timeRows(workload: string, figures: DialectFigures): string[][] {
+  const baseline = medianOf(figures.get('plain'), workload);
+  const sdk = medianOf(figures.get('sdk'), workload);
+  return [...figures].map(([id, figure]) => {
+    const label = CONFIGURATIONS[id].label;
+    if (figure.status !== 'ok') return [workload, label, `${figure.status} (see below)`];
+    const spread = figure.micros.get(workload);
+    if (!spread) return [workload, label, 'not measured'];
+    const versus = (reference: number | undefined): string =>
+      reference === undefined ? '' : formatSigned(spread.median - reference);
+    return [
+      workload,
+      label,
+      formatMicros(spread.median),
+      formatRange(spread),
+      baseline === undefined ? '' : `×${(spread.median / baseline).toFixed(2)}`,
+      versus(baseline),
+      isPlain(id) ? '' : versus(sdk),
+      isPlain(id) ? '0' : (figure.spansPerOp.get(workload) ?? 0).toFixed(1),
+    ];
+  });
+}
+
+/** Why a configuration has no figures, once per configuration rather than in every row. */
+function notRunLines(figures: DialectFigures): string[] {
+  const lines = [...figures].flatMap(([id, figure]) =>
+    figure.status === 'ok'
+      ? []
+      : [`- ${CONFIGURATIONS[id].label}: ${figure.status}: ${firstLine(figure.reason)}`],
+  );
+  return lines.length === 0 ? [] : ['Not measured:', '', ...lines, ''];
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0];
+}
+
+/** How far the A/A control lands from plain: what a difference must exceed to mean something. */
+function noiseLine(figures: DialectFigures, workloads: string[]): string {
+  const deviations = workloads.flatMap((workload) => {
+    const plain = medianOf(figures.get('plain'), workload);
+    const control = medianOf(figures.get('plain-aa'), workload);
+    return plain && control ? [Math.abs(control / plain - 1) * 100] : [];
+  });
+  if (deviations.length === 0) return 'Noise floor: no A/A control in this run.';
+  const spread = spreadOf(deviations);
+  return (
+    `Noise floor (A/A control against plain): median ${spread.median.toFixed(1)} %, ` +
+    `largest ${spread.max.toFixed(1)} % over the workloads.`
+  );
+}
+
+function memoryTable(figures: DialectFigures): string {
+  const rows = [...figures].map(([id, figure]) =>
+    figure.status === 'ok'
+      ? [
+          CONFIGURATIONS[id].label,
+          formatMegabytes(figure.peakRssBytes),
+          formatMegabytes(figure.peakHeapBytes),
+        ]
+      : [CONFIGURATIONS[id].label, figure.status, ''],
+  );
+  return markdownTable(['configuration', 'peak RSS MiB', 'peak heap MiB (after a workload)'], rows);
+}
+
+function bareSpanLine(micros: number[]): string {
+  if (micros.length === 0) return 'Not measured (the SDK-only configuration did not run).';
+  const spread = spreadOf(micros);
+  return (
+    `Started and ended without attributes, through a BatchSpanProcessor into a discarding ` +
+    `exporter: **${spread.median.toFixed(2)} µs** per span (median over ${micros.length} ` +
+    `measurements, ${spread.min.toFixed(2)}–${spread.max.toFixed(2)}). The floor that any ` +
+    `one-span-per-query design pays per statement.`
+  );
+}

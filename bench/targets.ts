@@ -1,0 +1,51 @@
+import { markdownTable } from './markdown-table';
+import type { ConfigurationId } from './protocol';
+import type { DialectFigures } from './aggregate';
+import { medianOf } from './aggregate';
+import { formatSigned } from './stats';
+
+/**
+ * The targets of the overhead issue, per workload, as µs added over SDK only:
+ * ours with tracing adds at most half of what the official package adds, and ours with
+ * tracing and audit adds no more than the official package does for tracing alone.
+ */
+export function targetsTable(figures: DialectFigures, workloads: string[]): string {
+  const rows = workloads.map((workload) => {
+    const added = (id: ConfigurationId): number | undefined => {
+      const sdk = medianOf(figures.get('sdk'), workload);
+      const value = medianOf(figures.get(id), workload);
+      return sdk === undefined || value === undefined ? undefined : value - sdk;
+    };
+    const official = added('official');
+    const tracing = added('ours-tracing');
+    const audit = added('ours-audit');
+    return [
+      workload,
+      shown(official),
+      shown(tracing),
+      verdict(tracing, official === undefined ? undefined : official / 2),
+      shown(audit),
+      verdict(audit, official),
+    ];
+  });
+  return markdownTable(
+    [
+      'workload',
+      'official',
+      'ours: tracing',
+      'tracing ≤ ½ official',
+      'ours: tracing+audit',
+      'tracing+audit ≤ official',
+    ],
+    rows,
+  );
+}
+
+function shown(micros: number | undefined): string {
+  return micros === undefined ? 'n/a' : formatSigned(micros);
+}
+
+function verdict(value: number | undefined, limit: number | undefined): string {
+  if (value === undefined || limit === undefined) return 'n/a';
+  return value <= limit ? 'met' : 'missed';
+}

@@ -1,0 +1,116 @@
+/*
+ * Child side: installs one configuration's OpenTelemetry pieces before Sequelize is first
+ * required. Everything is required lazily so that the plain configurations load no
+ * OpenTelemetry module at all.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tracer } from '@opentelemetry/api';
+import type * as InstrumentationModule from '@opentelemetry/instrumentation';
+import type * as OfficialModule from '@opentelemetry/instrumentation-sequelize';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type * as SdkTraceBaseModule from '@opentelemetry/sdk-trace-base';
+import type * as SdkTraceNodeModule from '@opentelemetry/sdk-trace-node';
+import type * as OursModule from '../src';
+import { isPlain } from './configurations';
+import type * as DiscardModule from './discard-exporter';
+import type { ConfigurationId } from './protocol';
+
+/** What a child needs of the installed configuration. */
+export interface Telemetry {
+  /** Spans ended so far (always 0 without an SDK). */
+  spansEnded(): number;
+  /** Lets batched work (export, audit persistence) finish outside the timed region. */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+  /** A tracer of the installed provider, for the bare-span measurement. */
+  tracer?: Tracer;
+}
+
+/** The configuration needs a component this checkout does not have yet. */
+export class ConfigurationUnavailableError extends Error {}
+
+const NO_TELEMETRY: Telemetry = {
+  spansEnded: () => 0,
+  flush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+export function installTelemetry(id: ConfigurationId): Telemetry {
+  if (isPlain(id)) return NO_TELEMETRY;
+  const cleanups: Array<() => void> = [];
+  const auditProcessor = id === 'ours-audit' ? createAuditProcessor(cleanups) : undefined;
+  const { NodeTracerProvider } = load<typeof SdkTraceNodeModule>('@opentelemetry/sdk-trace-node');
+  const { BatchSpanProcessor } = load<typeof SdkTraceBaseModule>('@opentelemetry/sdk-trace-base');
+  const { DiscardSpanExporter, SpanCounter } = load<typeof DiscardModule>('./discard-exporter');
+  const counter = new SpanCounter();
+  const processors: SpanProcessor[] = [counter];
+  if (auditProcessor) processors.push(auditProcessor);
+  processors.push(new BatchSpanProcessor(new DiscardSpanExporter()));
+  const provider = new NodeTracerProvider({ spanProcessors: processors });
+  provider.register();
+  registerInstrumentationOf(id, provider);
+  return {
+    spansEnded: () => counter.ended,
+    flush: () => provider.forceFlush(),
+    shutdown: async () => {
+      await provider.shutdown();
+      for (const cleanup of cleanups) cleanup();
+    },
+    tracer: provider.getTracer('bench'),
+  };
+}
+
+function registerInstrumentationOf(
+  id: ConfigurationId,
+  tracerProvider: SdkTraceNodeModule.NodeTracerProvider,
+): void {
+  const instrumentation = createInstrumentation(id);
+  if (!instrumentation) return;
+  const { registerInstrumentations } = load<typeof InstrumentationModule>(
+    '@opentelemetry/instrumentation',
+  );
+  registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
+}
+
+function createInstrumentation(id: ConfigurationId): InstrumentationModule.Instrumentation | null {
+  if (id === 'official') {
+    const { SequelizeInstrumentation } = load<typeof OfficialModule>(
+      '@opentelemetry/instrumentation-sequelize',
+    );
+    return new SequelizeInstrumentation();
+  }
+  if (id === 'ours-tracing' || id === 'ours-audit') {
+    const { SequelizeAuditInstrumentation } = load<typeof OursModule>('../src');
+    return new SequelizeAuditInstrumentation(
+      id === 'ours-tracing' ? { audit: { enabled: false } } : {},
+    );
+  }
+  return null;
+}
+
+/** Minimal shapes of the audit components, looked up by name so the bench builds before they exist. */
+type AuditStoreConstructor = new (options: { path: string }) => object;
+type AuditProcessorConstructor = new (options: { store: object }) => SpanProcessor;
+
+function createAuditProcessor(cleanups: Array<() => void>): SpanProcessor {
+  const exported = load<Record<string, unknown>>('../src');
+  const Processor = exported.AuditSpanProcessor as AuditProcessorConstructor | undefined;
+  const Store = exported.JsonlAuditStore as AuditStoreConstructor | undefined;
+  if (typeof Processor !== 'function' || typeof Store !== 'function') {
+    const missing = [!Processor && 'AuditSpanProcessor', !Store && 'JsonlAuditStore'];
+    throw new ConfigurationUnavailableError(
+      `${missing.filter(Boolean).join(' and ')} not exported from src yet`,
+    );
+  }
+  const directory = mkdtempSync(join(tmpdir(), 'osa-bench-'));
+  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  return new Processor({ store: new Store({ path: join(directory, 'audit.jsonl') }) });
+}
+
+/** Requires a module at the moment it is needed (see the file comment). */
+function load<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as T;
+}
