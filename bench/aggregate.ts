@@ -10,7 +10,8 @@ export type ConfigurationFigures =
       /** Rounds that failed although others succeeded. */
       failedRounds: number;
       micros: Map<string, Spread>;
-      spansPerOp: Map<string, number>;
+      /** Median over the rounds: all spans, and audit spans among them. */
+      spansPerOp: Map<string, { all: number; audit: number }>;
       /** The largest over the rounds. */
       peakRssBytes: number;
       peakHeapBytes: number;
@@ -34,13 +35,16 @@ export function aggregate(
       : { status: 'failed', reason: 'no round ran' };
   }
   const micros = new Map<string, Spread>();
-  const spansPerOp = new Map<string, number>();
+  const spansPerOp = new Map<string, { all: number; audit: number }>();
   for (const { workload } of succeeded[0].samples) {
     const samples = succeeded.flatMap((result) =>
       result.samples.filter((sample) => sample.workload === workload),
     );
     micros.set(workload, spreadOf(samples.map((sample) => sample.microsPerOp)));
-    spansPerOp.set(workload, spreadOf(samples.map((sample) => sample.spansPerOp)).median);
+    spansPerOp.set(workload, {
+      all: spreadOf(samples.map((sample) => sample.spansPerOp)).median,
+      audit: spreadOf(samples.map((sample) => sample.auditSpansPerOp)).median,
+    });
   }
   return {
     status: 'ok',

@@ -19,11 +19,14 @@ export class DiscardSpanExporter implements SpanExporter {
  */
 export class SpanCounter implements SpanProcessor {
   ended = 0;
+  /** Audit spans (named `audit <OPERATION> <table>`) among them. */
+  auditEnded = 0;
 
   onStart(): void {}
 
-  onEnd(): void {
+  onEnd(span: ReadableSpan): void {
     this.ended += 1;
+    if (span.name.startsWith('audit ')) this.auditEnded += 1;
   }
 
   forceFlush(): Promise<void> {

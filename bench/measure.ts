@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { BenchDatabase } from './bench-database';
 import type { WorkloadSample } from './protocol';
+import { spreadOf } from './stats';
 import type { Telemetry } from './telemetry';
 import type { Workload } from './workloads';
 
@@ -31,18 +32,39 @@ export async function measureWorkload(
   await telemetry.flush();
 
   const spansBefore = telemetry.spansEnded();
-  const start = process.hrtime.bigint();
-  for (let index = warmUp; index < warmUp + iterations; index++) await operation(index);
-  const elapsedNanos = process.hrtime.bigint() - start;
+  const auditSpansBefore = telemetry.auditSpansEnded();
+  const chunkMicros: number[] = [];
+  for (const [first, end] of chunksOf(warmUp, iterations)) {
+    const start = process.hrtime.bigint();
+    for (let index = first; index < end; index++) await operation(index);
+    chunkMicros.push(Number(process.hrtime.bigint() - start) / 1000 / (end - first));
+  }
   const spans = telemetry.spansEnded() - spansBefore;
+  const auditSpans = telemetry.auditSpansEnded() - auditSpansBefore;
 
   await telemetry.flush();
   return {
     workload: workload.name,
     iterations,
-    microsPerOp: Number(elapsedNanos) / 1000 / iterations,
+    microsPerOp: spreadOf(chunkMicros).median,
     spansPerOp: spans / iterations,
+    auditSpansPerOp: auditSpans / iterations,
   };
+}
+
+const CHUNKS = 5;
+
+/**
+ * The timed calls in consecutive chunks, as [first, end) index ranges. The median of the
+ * chunks' means resists a burst of load from other processes on a shared machine better than
+ * one mean over all calls, while each chunk still pays its share of garbage collection.
+ */
+function chunksOf(first: number, iterations: number): Array<[number, number]> {
+  const count = Math.min(CHUNKS, iterations);
+  return Array.from({ length: count }, (_, chunk) => [
+    first + Math.floor((chunk * iterations) / count),
+    first + Math.floor(((chunk + 1) * iterations) / count),
+  ]);
 }
 
 const BARE_SPANS = 20_000;

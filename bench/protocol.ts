@@ -33,10 +33,12 @@ export interface ChildJob {
 export interface WorkloadSample {
   workload: string;
   iterations: number;
-  /** Mean wall time per operation over the timed iterations, in microseconds. */
+  /** Wall time per operation in microseconds: the median of the means of 5 chunks of calls. */
   microsPerOp: number;
   /** Spans ended per operation (0 without an SDK). */
   spansPerOp: number;
+  /** Audit spans among them. */
+  auditSpansPerOp: number;
 }
 
 export interface ChildSuccess {

@@ -98,9 +98,15 @@ function timeRows(workload: string, figures: DialectFigures): string[][] {
       baseline === undefined ? '' : `×${(spread.median / baseline).toFixed(2)}`,
       versus(baseline),
       isPlain(id) ? '' : versus(sdk),
-      isPlain(id) ? '0' : (figure.spansPerOp.get(workload) ?? 0).toFixed(1),
+      isPlain(id) ? '0' : spansCell(figure.spansPerOp.get(workload)),
     ];
   });
+}
+
+function spansCell(spans: { all: number; audit: number } | undefined): string {
+  if (!spans) return '';
+  const audit = spans.audit > 0 ? ` (${spans.audit.toFixed(1)} audit)` : '';
+  return `${spans.all.toFixed(1)}${audit}`;
 }
 
 /** Why a configuration has no figures, once per configuration rather than in every row. */

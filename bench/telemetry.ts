@@ -21,6 +21,8 @@ import type { ConfigurationId } from './protocol';
 export interface Telemetry {
   /** Spans ended so far (always 0 without an SDK). */
   spansEnded(): number;
+  /** Audit spans among them. */
+  auditSpansEnded(): number;
   /** Lets batched work (export, audit persistence) finish outside the timed region. */
   flush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -33,6 +35,7 @@ export class ConfigurationUnavailableError extends Error {}
 
 const NO_TELEMETRY: Telemetry = {
   spansEnded: () => 0,
+  auditSpansEnded: () => 0,
   flush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
@@ -53,6 +56,7 @@ export function installTelemetry(id: ConfigurationId): Telemetry {
   registerInstrumentationOf(id, provider);
   return {
     spansEnded: () => counter.ended,
+    auditSpansEnded: () => counter.auditEnded,
     flush: () => provider.forceFlush(),
     shutdown: async () => {
       await provider.shutdown();
