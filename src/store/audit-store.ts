@@ -1,4 +1,5 @@
-import type { AuditOperation, AuditRecord } from '../types';
+import type { TransactionLike } from '../internal-types';
+import type { AuditEvent, AuditOperation, AuditRecord } from '../types';
 
 /** Which records to read. Every field narrows; none means all records. */
 export interface AuditRecordFilter {
@@ -85,4 +86,33 @@ export interface AuditStore {
    */
   prune(before: Date): Promise<{ removed: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * A store that can write audit rows inside the application's own transaction
+ * (`durability: 'transactional'`): rows are inserted unsealed (no seq, no hash) with the data
+ * they describe, and sealed into their stream's chain by the processor after COMMIT. `append`
+ * of a record whose row is still unsealed seals it.
+ */
+export interface TransactionalAuditStore extends AuditStore {
+  /** True when `transaction` belongs to the connection this store writes to. */
+  canJoin(transaction: TransactionLike): boolean;
+  /** Inserts unsealed rows for `events` of `stream` inside `transaction`. */
+  insertUnsealed(
+    events: readonly AuditEvent[],
+    stream: string,
+    transaction: TransactionLike,
+  ): Promise<void>;
+  /** Committed rows of `stream` still waiting to be sealed (after a crash), oldest first. */
+  unsealed(stream: string, limit: number): Promise<AuditEvent[]>;
+}
+
+/** True when `store` supports transactional durability. */
+export function isTransactionalStore(store: AuditStore): store is TransactionalAuditStore {
+  const candidate = store as Partial<TransactionalAuditStore>;
+  return (
+    typeof candidate.canJoin === 'function' &&
+    typeof candidate.insertUnsealed === 'function' &&
+    typeof candidate.unsealed === 'function'
+  );
 }

@@ -1,0 +1,274 @@
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AuditRecord } from '../../types';
+import type {
+  AuditCheckpoint,
+  AuditFindOptions,
+  AuditRecordFilter,
+  AuditStore,
+  StreamHead,
+} from '../audit-store';
+import { canonicalJson } from '../canonical-json';
+import { compareByCursor, matchesFilter } from '../record-match';
+import {
+  exists,
+  nextRotationIndex,
+  readJsonLines,
+  recordFiles,
+  terminateTornLine,
+} from './jsonl-files';
+
+/**
+ * Options of `JsonlAuditStore`.
+ *
+ * @example
+ * new JsonlAuditStore({ path: '/var/log/app/audit.jsonl', maxFileBytes: 256 * 1024 * 1024 })
+ */
+export interface JsonlAuditStoreOptions {
+  /** The active file. Rotated files sit beside it as `<path>.1`, `<path>.2`, ...; checkpoints in `<path>.checkpoints`. */
+  path: string;
+  /** The active file is rotated once it reaches this size, in bytes. @default 67108864 (64 MiB) */
+  maxFileBytes?: number;
+  /** fsync the file after each batch. @default true */
+  fsync?: boolean;
+}
+
+/**
+ * Audit store in JSON Lines files: one record per line, appended and fsynced per batch,
+ * rotated by size. Reads scan the files, so it suits trails that are written far more often
+ * than they are queried; use `SqlAuditStore` for frequent history queries.
+ */
+export class JsonlAuditStore implements AuditStore {
+  readonly name: string;
+  private readonly path: string;
+  private readonly checkpointPath: string;
+  private readonly maxFileBytes: number;
+  private readonly fsync: boolean;
+  private readonly eventIds = new Set<string>();
+  private readonly heads = new Map<string, StreamHead>();
+  private handle?: FileHandle;
+  private size = 0;
+  private initialized?: Promise<void>;
+
+  constructor(options: JsonlAuditStoreOptions) {
+    if (!options.path) throw new Error('JsonlAuditStore: `path` is required, e.g. "audit.jsonl"');
+    this.path = options.path;
+    this.checkpointPath = `${options.path}.checkpoints`;
+    this.maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
+    this.fsync = options.fsync ?? true;
+    this.name = `jsonl:${options.path}`;
+  }
+
+  init(): Promise<void> {
+    this.initialized ??= this.load().catch((error: unknown) => {
+      this.initialized = undefined;
+      throw error;
+    });
+    return this.initialized;
+  }
+
+  async append(records: readonly AuditRecord[]): Promise<void> {
+    await this.init();
+    const fresh: AuditRecord[] = [];
+    const seen = new Set<string>();
+    for (const record of records) {
+      if (this.eventIds.has(record.eventId) || seen.has(record.eventId)) continue;
+      seen.add(record.eventId);
+      fresh.push(record);
+    }
+    if (fresh.length === 0) return;
+    const text = fresh.map((record) => `${canonicalJson(record)}\n`).join('');
+    const handle = await this.activeHandle();
+    await handle.write(text);
+    if (this.fsync) await handle.sync();
+    this.size += Buffer.byteLength(text);
+    for (const record of fresh) this.remember(record);
+    if (this.size >= this.maxFileBytes) await this.rotate();
+  }
+
+  async streamHead(stream: string): Promise<StreamHead | null> {
+    await this.init();
+    const head = this.heads.get(stream);
+    return head ? { ...head } : null;
+  }
+
+  async streams(): Promise<StreamHead[]> {
+    await this.init();
+    return [...this.heads.values()]
+      .map((head) => ({ ...head }))
+      .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+  }
+
+  async readStream(stream: string, fromSeq: number, limit: number): Promise<AuditRecord[]> {
+    let kept: AuditRecord[] = [];
+    for await (const record of this.scan()) {
+      if (record.stream !== stream || record.seq < fromSeq) continue;
+      kept.push(record);
+      if (kept.length > limit * 2) kept = smallestBySeq(kept, limit);
+    }
+    return smallestBySeq(kept, limit);
+  }
+
+  async find(filter: AuditRecordFilter, options: AuditFindOptions = {}): Promise<AuditRecord[]> {
+    const direction = options.order === 'desc' ? -1 : 1;
+    const limit = options.limit ?? 100;
+    const { after } = options;
+    const order = (a: AuditRecord, b: AuditRecord) => compareByCursor(a, b) * direction;
+    let kept: AuditRecord[] = [];
+    for await (const record of this.scan()) {
+      if (!matchesFilter(record, filter)) continue;
+      if (after && compareByCursor(record, after) * direction <= 0) continue;
+      kept.push(record);
+      if (kept.length > limit * 2 + 1000) kept = kept.sort(order).slice(0, limit);
+    }
+    return kept.sort(order).slice(0, limit);
+  }
+
+  async count(filter: AuditRecordFilter = {}): Promise<number> {
+    let count = 0;
+    for await (const record of this.scan()) if (matchesFilter(record, filter)) count += 1;
+    return count;
+  }
+
+  async writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.init();
+    const handle = await open(this.checkpointPath, 'a');
+    try {
+      await handle.write(`${canonicalJson(checkpoint)}\n`);
+      if (this.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async checkpoints(stream: string): Promise<AuditCheckpoint[]> {
+    await this.init();
+    if (!(await exists(this.checkpointPath))) return [];
+    const found: AuditCheckpoint[] = [];
+    for await (const checkpoint of readJsonLines<AuditCheckpoint>(this.checkpointPath)) {
+      if (checkpoint.stream === stream) found.push(checkpoint);
+    }
+    return found.sort((a, b) => b.seq - a.seq || (b.createdAt < a.createdAt ? -1 : 1));
+  }
+
+  async prune(before: Date): Promise<{ removed: number }> {
+    await this.init();
+    const cuts = await this.pruneCuts(before);
+    if (cuts.size === 0) return { removed: 0 };
+    for (const [stream, cut] of cuts) {
+      await this.writeCheckpoint({
+        stream,
+        seq: cut.seq,
+        hash: cut.hash,
+        createdAt: new Date().toISOString(),
+        kind: 'prune',
+      });
+    }
+    await this.closeHandle();
+    let removed = 0;
+    for (const file of await recordFiles(this.path)) {
+      removed += await rewriteWithout(file, (r) => (cuts.get(r.stream)?.seq ?? 0) >= r.seq);
+    }
+    await this.load();
+    return { removed };
+  }
+
+  async close(): Promise<void> {
+    await this.closeHandle();
+    this.initialized = undefined;
+  }
+
+  /** Per stream, the last seq of the prefix of records that occurred before `before`. */
+  private async pruneCuts(before: Date): Promise<Map<string, { seq: number; hash: string }>> {
+    const firstKept = new Map<string, number>();
+    for await (const record of this.scan()) {
+      if (Date.parse(record.occurredAt) < before.getTime()) continue;
+      firstKept.set(record.stream, Math.min(firstKept.get(record.stream) ?? Infinity, record.seq));
+    }
+    const cuts = new Map<string, { seq: number; hash: string }>();
+    for (const head of this.heads.values()) {
+      const seq = Math.min(head.lastSeq, (firstKept.get(head.stream) ?? Infinity) - 1);
+      if (seq >= 1) cuts.set(head.stream, { seq, hash: '' });
+    }
+    for await (const record of this.scan()) {
+      const cut = cuts.get(record.stream);
+      if (cut && cut.seq === record.seq) cut.hash = record.hash;
+    }
+    for (const [stream, cut] of cuts) if (!cut.hash) cuts.delete(stream);
+    return cuts;
+  }
+
+  private async load(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    this.eventIds.clear();
+    this.heads.clear();
+    if (await exists(this.path)) await terminateTornLine(this.path);
+    for await (const record of this.scan(false)) this.remember(record);
+    this.size = (await stat(this.path).catch(() => undefined))?.size ?? 0;
+  }
+
+  private remember(record: AuditRecord): void {
+    this.eventIds.add(record.eventId);
+    const head = this.heads.get(record.stream);
+    if (!head) {
+      this.heads.set(record.stream, {
+        stream: record.stream,
+        lastSeq: record.seq,
+        lastHash: record.hash,
+        records: 1,
+      });
+      return;
+    }
+    head.records += 1;
+    if (record.seq > head.lastSeq) {
+      head.lastSeq = record.seq;
+      head.lastHash = record.hash;
+    }
+  }
+
+  private async *scan(ensureInit = true): AsyncGenerator<AuditRecord> {
+    if (ensureInit) await this.init();
+    for (const file of await recordFiles(this.path)) yield* readJsonLines<AuditRecord>(file);
+  }
+
+  private async activeHandle(): Promise<FileHandle> {
+    this.handle ??= await open(this.path, 'a');
+    return this.handle;
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private async rotate(): Promise<void> {
+    await this.closeHandle();
+    await rename(this.path, `${this.path}.${await nextRotationIndex(this.path)}`);
+    this.size = 0;
+  }
+}
+
+function smallestBySeq(records: AuditRecord[], limit: number): AuditRecord[] {
+  return records.sort((a, b) => a.seq - b.seq).slice(0, limit);
+}
+
+/** Rewrites `file` without the records `drop` selects (through a temporary file and a rename). */
+async function rewriteWithout(
+  file: string,
+  drop: (record: AuditRecord) => boolean,
+): Promise<number> {
+  const kept: string[] = [];
+  let removed = 0;
+  for await (const record of readJsonLines<AuditRecord>(file)) {
+    if (drop(record)) removed += 1;
+    else kept.push(`${canonicalJson(record)}\n`);
+  }
+  if (removed === 0) return 0;
+  const temporary = `${file}.prune-tmp`;
+  await writeFile(temporary, kept.join(''));
+  await rename(temporary, file);
+  if (kept.length === 0) await rm(file, { force: true });
+  return removed;
+}

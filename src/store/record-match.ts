@@ -1,0 +1,29 @@
+import type { AuditRecord } from '../types';
+import type { AuditCursor, AuditRecordFilter } from './audit-store';
+
+/*
+ * The filter and order contract of `AuditStore.find`, for stores that filter in memory
+ * (JSONL). The SQL store expresses the same rules in SQL.
+ */
+
+export function matchesFilter(record: AuditRecord, filter: AuditRecordFilter): boolean {
+  const time = Date.parse(record.occurredAt);
+  return (
+    (filter.table === undefined || record.table === filter.table) &&
+    (filter.recordId === undefined || record.recordId === filter.recordId) &&
+    (filter.actorId === undefined || record.actor?.id === filter.actorId) &&
+    (filter.operation === undefined || record.operation === filter.operation) &&
+    (filter.stream === undefined || record.stream === filter.stream) &&
+    (filter.traceId === undefined || record.traceId === filter.traceId) &&
+    (filter.since === undefined || time >= filter.since.getTime()) &&
+    (filter.until === undefined || time < filter.until.getTime())
+  );
+}
+
+/** Order by (occurredAt, stream, seq), ascending. */
+export function compareByCursor(a: AuditCursor, b: AuditCursor): number {
+  const at = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  if (at !== 0) return at;
+  if (a.stream !== b.stream) return a.stream < b.stream ? -1 : 1;
+  return a.seq - b.seq;
+}

@@ -1,0 +1,367 @@
+import type { Options, Sequelize } from 'sequelize';
+import type { SequelizeLike, TransactionLike } from '../../internal-types';
+import type { AuditEvent, AuditRecord } from '../../types';
+import type {
+  AuditCheckpoint,
+  AuditFindOptions,
+  AuditRecordFilter,
+  StreamHead,
+  TransactionalAuditStore,
+} from '../audit-store';
+import { normalizeEvent } from '../chain-hash';
+import { AUDIT_STORE_QUERY_OPTION, runAsStore } from '../store-context';
+import type { SqlFamily } from './sql-dialect';
+import {
+  insertIgnorePrefix,
+  insertIgnoreSuffix,
+  jsonLiteral,
+  quoteIdentifier,
+  sealOnConflictClause,
+  sqlFamilyOf,
+  timestampLiteral,
+} from './sql-dialect';
+import type { AuditRow } from './sql-rows';
+import { AUDIT_COLUMNS, rowToEvent, rowToRecord } from './sql-rows';
+import type { AuditTables, SqlRunner } from './sql-schema';
+import { ensureAuditSchema } from './sql-schema';
+import { cursorCondition, filterConditions, time, whereClause } from './sql-where';
+
+/**
+ * Options of `SqlAuditStore`. Give either `sequelize` (the application's instance, or one of
+ * its own) or `url` (the store opens and closes its own connection).
+ *
+ * @example
+ * new SqlAuditStore({ sequelize })                                  // the application's database
+ * new SqlAuditStore({ url: 'postgres://audit@db/audit', table: 'audit_log' })
+ */
+export interface SqlAuditStoreOptions {
+  /** A Sequelize instance to write through. The store never closes it. */
+  sequelize?: Sequelize;
+  /** A connection URL (`sqlite:path`, `postgres://...`, `mariadb://...`, `mysql://...`) for a connection of the store's own. */
+  url?: string;
+  /** Extra Sequelize options for the connection opened from `url`. @default {} */
+  sequelizeOptions?: Options;
+  /** Table of the records; checkpoints go to `<table>_checkpoints`. @default 'audit_log' */
+  table?: string;
+  /** Rows per INSERT statement. @default 500 */
+  insertChunkSize?: number;
+  /** Create and migrate the tables and indexes in `init()`. @default true */
+  migrate?: boolean;
+}
+
+/** The parts of a Sequelize instance the store uses. */
+interface StoreSequelize extends SequelizeLike {
+  escape(value: string | number): string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TABLE = 'audit_log';
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+
+/**
+ * Audit store on any Sequelize dialect of the SQL families SQLite, PostgreSQL and
+ * MariaDB/MySQL: one row per record (JSON columns where the dialect has them), multi-row
+ * idempotent inserts, indexes for history queries, and transactional durability (rows
+ * inserted inside the application's transaction, sealed afterwards).
+ */
+export class SqlAuditStore implements TransactionalAuditStore {
+  readonly name: string;
+  private readonly tables: AuditTables;
+  private readonly options: SqlAuditStoreOptions;
+  private readonly ownsConnection: boolean;
+  private sequelize?: StoreSequelize;
+  private family?: SqlFamily;
+  private initialized?: Promise<void>;
+
+  constructor(options: SqlAuditStoreOptions) {
+    if (!options.sequelize && !options.url) {
+      throw new Error(
+        'SqlAuditStore: give a Sequelize instance (`sequelize`) or a connection `url`',
+      );
+    }
+    const table = options.table ?? DEFAULT_TABLE;
+    if (!TABLE_NAME.test(table)) {
+      throw new Error(
+        `SqlAuditStore: table name "${table}" is not a plain identifier; use letters, digits and _ (at most 48)`,
+      );
+    }
+    this.options = options;
+    this.tables = { records: table, checkpoints: `${table}_checkpoints` };
+    this.name = `sql:${table}`;
+    this.ownsConnection = !options.sequelize;
+    if (options.sequelize) this.attach(options.sequelize as unknown as StoreSequelize);
+  }
+
+  init(): Promise<void> {
+    this.initialized ??= this.initialize().catch((error: unknown) => {
+      this.initialized = undefined;
+      throw error;
+    });
+    return this.initialized;
+  }
+
+  async append(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.init();
+    for (const chunk of chunks(records, this.options.insertChunkSize ?? 500)) {
+      await this.run(this.insertSql(chunk));
+    }
+  }
+
+  canJoin(transaction: TransactionLike): boolean {
+    return this.sequelize !== undefined && transaction.sequelize === this.sequelize;
+  }
+
+  async insertUnsealed(
+    events: readonly AuditEvent[],
+    stream: string,
+    transaction: TransactionLike,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await this.init();
+    const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
+    for (const chunk of chunks(rows, this.options.insertChunkSize ?? 500)) {
+      await this.query(this.insertSql(chunk), { type: 'RAW', transaction });
+    }
+  }
+
+  async unsealed(stream: string, limit: number): Promise<AuditEvent[]> {
+    await this.init();
+    const { q } = this.runner();
+    const rows = await this.select(
+      `SELECT * FROM ${q(this.tables.records)} WHERE ${q('stream')} = ${this.escape(stream)} AND ${q('hash')} IS NULL ` +
+        `ORDER BY ${q('occurred_at')}, ${q('event_id')} LIMIT ${safeLimit(limit)}`,
+    );
+    return rows.map(rowToEvent);
+  }
+
+  async streamHead(stream: string): Promise<StreamHead | null> {
+    await this.init();
+    const heads = await this.heads(`${this.runner().q('stream')} = ${this.escape(stream)}`);
+    return heads[0] ?? null;
+  }
+
+  streams(): Promise<StreamHead[]> {
+    return this.heads();
+  }
+
+  async readStream(stream: string, fromSeq: number, limit: number): Promise<AuditRecord[]> {
+    await this.init();
+    const { q } = this.runner();
+    const rows = await this.select(
+      `SELECT * FROM ${q(this.tables.records)} WHERE ${q('stream')} = ${this.escape(stream)} ` +
+        `AND ${q('seq')} >= ${this.escape(Math.floor(fromSeq))} ORDER BY ${q('seq')} LIMIT ${safeLimit(limit)}`,
+    );
+    return rows.map(rowToRecord);
+  }
+
+  async find(filter: AuditRecordFilter, options: AuditFindOptions = {}): Promise<AuditRecord[]> {
+    await this.init();
+    const runner = this.runner();
+    const { q } = runner;
+    const order = options.order === 'desc' ? 'desc' : 'asc';
+    const conditions = filterConditions(runner, filter);
+    if (options.after) conditions.push(cursorCondition(runner, options.after, order));
+    const direction = order === 'desc' ? ' DESC' : '';
+    const rows = await this.select(
+      `SELECT * FROM ${q(this.tables.records)}${whereClause(conditions)} ` +
+        `ORDER BY ${q('occurred_at')}${direction}, ${q('stream')}${direction}, ${q('seq')}${direction} ` +
+        `LIMIT ${safeLimit(options.limit ?? 100)}`,
+    );
+    return rows.map(rowToRecord);
+  }
+
+  async count(filter: AuditRecordFilter = {}): Promise<number> {
+    await this.init();
+    const runner = this.runner();
+    const rows = await this.select(
+      `SELECT COUNT(*) AS ${runner.q('n')} FROM ${runner.q(this.tables.records)}${whereClause(filterConditions(runner, filter))}`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.init();
+    const { q, family } = this.runner();
+    const values = [
+      checkpoint.stream,
+      checkpoint.seq,
+      checkpoint.kind,
+      checkpoint.hash,
+      checkpoint.createdAt,
+    ]
+      .map((value) => this.escape(value))
+      .join(', ');
+    const columns = ['stream', 'seq', 'kind', 'hash', 'created_at'].map(q).join(', ');
+    await this.run(
+      `${insertIgnorePrefix(family)} ${q(this.tables.checkpoints)} (${columns}) VALUES (${values}) ${insertIgnoreSuffix(family)}`,
+    );
+  }
+
+  async checkpoints(stream: string): Promise<AuditCheckpoint[]> {
+    await this.init();
+    const { q } = this.runner();
+    const rows = await this.select(
+      `SELECT * FROM ${q(this.tables.checkpoints)} WHERE ${q('stream')} = ${this.escape(stream)} ` +
+        `ORDER BY ${q('seq')} DESC, ${q('created_at')} DESC`,
+    );
+    return rows.map((row) => ({
+      stream: String(row.stream),
+      seq: Number(row.seq),
+      hash: String(row.hash),
+      createdAt: String(row.created_at),
+      kind: row.kind === 'prune' ? 'prune' : 'periodic',
+    }));
+  }
+
+  async prune(before: Date): Promise<{ removed: number }> {
+    let removed = 0;
+    for (const head of await this.streams()) removed += await this.pruneStream(head, before);
+    return { removed };
+  }
+
+  async close(): Promise<void> {
+    const sequelize = this.sequelize;
+    this.initialized = undefined;
+    if (this.ownsConnection && sequelize) {
+      this.sequelize = undefined;
+      await sequelize.close();
+    }
+  }
+
+  private async initialize(): Promise<void> {
+    if (!this.sequelize) this.attach(await this.openOwnConnection());
+    if (this.options.migrate !== false) await ensureAuditSchema(this.runner(), this.tables);
+  }
+
+  private attach(sequelize: StoreSequelize): void {
+    this.sequelize = sequelize;
+    this.family = sqlFamilyOf(sequelize.getDialect());
+  }
+
+  private async openOwnConnection(): Promise<StoreSequelize> {
+    const { Sequelize: SequelizeClass } = await import('sequelize');
+    const url = this.options.url ?? '';
+    const base: Options = { logging: false, ...this.options.sequelizeOptions };
+    const sequelize = url.startsWith('sqlite:')
+      ? new SequelizeClass({
+          ...base,
+          dialect: 'sqlite',
+          storage: url.slice('sqlite:'.length) || ':memory:',
+        })
+      : new SequelizeClass(url, base);
+    return sequelize as unknown as StoreSequelize;
+  }
+
+  private async pruneStream(head: StreamHead, before: Date): Promise<number> {
+    const { q } = this.runner();
+    const table = q(this.tables.records);
+    const inStream = `${q('stream')} = ${this.escape(head.stream)}`;
+    const firstKept = await this.select(
+      `SELECT MIN(${q('seq')}) AS ${q('seq')} FROM ${table} WHERE ${inStream} AND ${q('seq')} IS NOT NULL ` +
+        `AND ${q('occurred_at')} >= ${time(this.runner(), before)}`,
+    );
+    const keptSeq = firstKept[0]?.seq;
+    const cut = keptSeq === null || keptSeq === undefined ? head.lastSeq : Number(keptSeq) - 1;
+    const [last] = await this.readStream(head.stream, cut, 1);
+    if (cut < 1 || !last || last.seq !== cut) return 0;
+    await this.writeCheckpoint({
+      stream: head.stream,
+      seq: cut,
+      hash: last.hash,
+      createdAt: new Date().toISOString(),
+      kind: 'prune',
+    });
+    const countRows = await this.select(
+      `SELECT COUNT(*) AS ${q('n')} FROM ${table} WHERE ${inStream} AND ${q('seq')} <= ${cut}`,
+    );
+    await this.run(`DELETE FROM ${table} WHERE ${inStream} AND ${q('seq')} <= ${cut}`);
+    return Number(countRows[0]?.n ?? 0);
+  }
+
+  private async heads(condition?: string): Promise<StreamHead[]> {
+    await this.init();
+    const { q } = this.runner();
+    const table = q(this.tables.records);
+    const where = condition ? ` AND ${condition}` : '';
+    const rows = await this.select(
+      `SELECT r.${q('stream')} AS ${q('stream')}, r.${q('seq')} AS ${q('seq')}, r.${q('hash')} AS ${q('hash')}, s.${q('n')} AS ${q('n')} ` +
+        `FROM ${table} r JOIN (SELECT ${q('stream')}, MAX(${q('seq')}) AS ${q('m')}, COUNT(*) AS ${q('n')} FROM ${table} ` +
+        `WHERE ${q('seq')} IS NOT NULL${where} GROUP BY ${q('stream')}) s ` +
+        `ON r.${q('stream')} = s.${q('stream')} AND r.${q('seq')} = s.${q('m')} ORDER BY r.${q('stream')}`,
+    );
+    return rows.map((row) => ({
+      stream: String(row.stream),
+      lastSeq: Number(row.seq),
+      lastHash: String(row.hash),
+      records: Number(row.n),
+    }));
+  }
+
+  private insertSql(records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>): string {
+    const { q, family } = this.runner();
+    const columns = AUDIT_COLUMNS.map((c) => q(c.name)).join(', ');
+    const rows = records.map(
+      (record) => `(${AUDIT_COLUMNS.map((c) => this.cell(c, record)).join(', ')})`,
+    );
+    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${rows.join(', ')} ${sealOnConflictClause(family, this.tables.records)}`;
+  }
+
+  private cell(
+    column: (typeof AUDIT_COLUMNS)[number],
+    record: AuditEvent & Partial<AuditRecord>,
+  ): string {
+    const value = column.write(record);
+    if (value === null) return 'NULL';
+    const escape = (text: string) => this.escape(text);
+    if (column.kind === 'timestamp')
+      return timestampLiteral(this.runner().family, String(value), escape);
+    if (column.kind === 'json') return jsonLiteral(this.runner().family, String(value), escape);
+    return this.escape(value);
+  }
+
+  private runner(): SqlRunner {
+    const sequelize = this.sequelize;
+    const family = this.family;
+    if (!sequelize || !family) {
+      throw new Error(`AuditStore "${this.name}": not initialized or closed; call init() first`);
+    }
+    return {
+      family,
+      q: (name: string) => quoteIdentifier(family, name),
+      escape: (value: string | number) => sequelize.escape(value),
+      run: (sql: string) => this.run(sql),
+      select: (sql: string) => this.select(sql),
+    };
+  }
+
+  private escape(value: string | number): string {
+    return this.runner().escape(value);
+  }
+
+  private async run(sql: string): Promise<void> {
+    await this.query(sql, { type: 'RAW' });
+  }
+
+  private async select(sql: string): Promise<AuditRow[]> {
+    return (await this.query(sql, { type: 'SELECT' })) as AuditRow[];
+  }
+
+  private query(sql: string, options: Record<string, unknown>): Promise<unknown> {
+    const sequelize = this.sequelize;
+    if (!sequelize) return Promise.reject(new Error(`AuditStore "${this.name}": closed`));
+    return runAsStore(() =>
+      sequelize.query(sql, { ...options, logging: false, [AUDIT_STORE_QUERY_OPTION]: true }),
+    );
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+function safeLimit(limit: number): number {
+  return Math.max(0, Math.floor(Number.isFinite(limit) ? limit : 0));
+}

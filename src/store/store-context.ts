@@ -1,0 +1,31 @@
+import { context, createContextKey } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+
+/*
+ * The audit store's own work must never be traced nor audited, even when it shares the
+ * application's Sequelize. Every store call runs in a context with tracing suppressed and
+ * marked as the store's, and every query it sends carries `AUDIT_STORE_QUERY_OPTION: true`,
+ * so audit capture can tell store statements apart on either signal.
+ */
+
+const STORE_CONTEXT_KEY = createContextKey('otel-sequelize-audit.store');
+
+/** Query option set on every statement the audit store sends. */
+export const AUDIT_STORE_QUERY_OPTION = 'otelSequelizeAuditStore';
+
+/** True inside a store call (the context of the store's own queries). */
+export function isAuditStoreContext(ctx: Context = context.active()): boolean {
+  return ctx.getValue(STORE_CONTEXT_KEY) === true;
+}
+
+/** True for the options of a query the audit store sent. */
+export function isAuditStoreQuery(options: Readonly<Record<string, unknown>> | undefined): boolean {
+  return options?.[AUDIT_STORE_QUERY_OPTION] === true;
+}
+
+/** Runs `fn` untraced and marked as the store's own work. */
+export function runAsStore<T>(fn: () => Promise<T>): Promise<T> {
+  const storeContext = suppressTracing(context.active()).setValue(STORE_CONTEXT_KEY, true);
+  return context.with(storeContext, fn);
+}
