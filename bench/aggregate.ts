@@ -7,8 +7,9 @@ export type ConfigurationFigures =
   | {
       status: 'ok';
       rounds: number;
-      /** Rounds that failed although others succeeded. */
-      failedRounds: number;
+      /** Rounds that did not run although others did, and why the first of them did not. */
+      missedRounds: number;
+      missedReason?: string;
       micros: Map<string, Spread>;
       /** Median over the rounds: all spans, and audit spans among them. */
       spansPerOp: Map<string, { all: number; audit: number }>;
@@ -28,8 +29,9 @@ export function aggregate(
     (result) => result.job.dialect === dialect && result.job.configuration === configuration,
   );
   const succeeded = mine.flatMap((result) => (result.status === 'ok' ? [result] : []));
+  const firstMissed = mine.find((result) => result.status !== 'ok');
   if (succeeded.length === 0) {
-    const first = mine.find((result) => result.status !== 'ok');
+    const first = firstMissed;
     return first
       ? { status: first.status, reason: first.reason }
       : { status: 'failed', reason: 'no round ran' };
@@ -49,7 +51,8 @@ export function aggregate(
   return {
     status: 'ok',
     rounds: succeeded.length,
-    failedRounds: mine.length - succeeded.length,
+    missedRounds: mine.length - succeeded.length,
+    missedReason: firstMissed && `${firstMissed.status}: ${firstMissed.reason}`,
     micros,
     spansPerOp,
     peakRssBytes: Math.max(...succeeded.map((result) => result.peakRssBytes)),

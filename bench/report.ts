@@ -111,12 +111,18 @@ function spansCell(spans: { all: number; audit: number } | undefined): string {
 
 /** Why a configuration has no figures, once per configuration rather than in every row. */
 function notRunLines(figures: DialectFigures): string[] {
-  const lines = [...figures].flatMap(([id, figure]) =>
-    figure.status === 'ok'
-      ? []
-      : [`- ${CONFIGURATIONS[id].label}: ${figure.status}: ${firstLine(figure.reason)}`],
-  );
-  return lines.length === 0 ? [] : ['Not measured:', '', ...lines, ''];
+  const lines = [...figures].flatMap(([id, figure]) => {
+    const label = CONFIGURATIONS[id].label;
+    if (figure.status !== 'ok')
+      return [`- ${label}: ${figure.status}: ${firstLine(figure.reason)}`];
+    if (figure.missedRounds === 0) return [];
+    const total = figure.rounds + figure.missedRounds;
+    return [
+      `- ${label}: figures from ${figure.rounds} of ${total} rounds; ` +
+        `the first missed one: ${firstLine(figure.missedReason ?? '')}`,
+    ];
+  });
+  return lines.length === 0 ? [] : ['Missing figures:', '', ...lines, ''];
 }
 
 function firstLine(text: string): string {
