@@ -1,21 +1,55 @@
+import type { Histogram } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
+  isWrapped,
 } from '@opentelemetry/instrumentation';
+import { createAuditWiring } from './audit/wiring';
+import type { InterceptorErrorHandler } from './interceptor-chain';
+import type { AsyncMethod, PatchableMethods, SequelizeModuleLike } from './internal-types';
+import {
+  MODEL_INSTANCE_METHODS,
+  MODEL_STATIC_METHODS,
+  wrapInstanceModelMethod,
+  wrapStaticModelMethod,
+} from './model-call';
+import type { ModelCallInterceptor } from './model-call';
+import { wrapQuery } from './query-call';
+import type { QueryInterceptor } from './query-call';
+import { createDurationHistogram } from './tracing/metrics';
+import { createTracingWiring } from './tracing/tracing-wiring';
+import type { TracingWiring } from './tracing/tracing-wiring';
+import { TRANSACTION_STEPS, wrapTransactionStep } from './transaction-call';
+import type { TransactionInterceptor } from './transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 /** The Sequelize versions this instrumentation patches. */
 export const SUPPORTED_SEQUELIZE_VERSIONS = ['>=6 <7'];
 
+/** The interceptor chains of the three seams, tracing first (outermost), then audit. */
+interface InterceptorChains {
+  model: ModelCallInterceptor[];
+  query: QueryInterceptor[];
+  transaction: TransactionInterceptor[];
+  tracing: TracingWiring;
+}
+
 /**
  * OpenTelemetry instrumentation for Sequelize: a span per SQL statement, per model call and
  * per transaction, and an audit record per changed row.
+ *
+ * Register it before `sequelize` is first required (e.g. `sdk.start()` at the top of the
+ * entry file, or `node --require ./otel.js app.js`): the module is patched when it loads.
  *
  * @example
  * new NodeSDK({ instrumentations: [new SequelizeAuditInstrumentation({ audit: { redact: [/token/i] } })] })
  */
 export class SequelizeAuditInstrumentation extends InstrumentationBase<SequelizeAuditInstrumentationConfig> {
+  // Not initialized as class fields: the base constructor calls init() and enable() first.
+  private _chains?: InterceptorChains;
+  private _durationHistogram?: Histogram;
+
   constructor(config: SequelizeAuditInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
   }
@@ -24,8 +58,94 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     return new InstrumentationNodeModuleDefinition(
       'sequelize',
       SUPPORTED_SEQUELIZE_VERSIONS,
-      (moduleExports) => moduleExports,
-      (moduleExports) => moduleExports,
+      (moduleExports: SequelizeModuleLike) => this._patch(moduleExports),
+      (moduleExports: SequelizeModuleLike) => this._unpatch(moduleExports),
     );
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._durationHistogram = createDurationHistogram(this.meter);
+  }
+
+  private _histogram(): Histogram {
+    this._durationHistogram ??= createDurationHistogram(this.meter);
+    return this._durationHistogram;
+  }
+
+  private readonly _onInterceptorError: InterceptorErrorHandler = (error) =>
+    this._diag.error('an interceptor failed; the Sequelize call went on unchanged', error);
+
+  private _interceptorChains(): InterceptorChains {
+    if (this._chains) return this._chains;
+    const tracer = () => this.tracer;
+    const config = () => this.getConfig();
+    const tracing = createTracingWiring({
+      tracer,
+      config,
+      durationHistogram: () => this._histogram(),
+      diag: this._diag,
+    });
+    const audit = createAuditWiring({ tracer, config, diag: this._diag });
+    this._chains = {
+      model: [...tracing.modelInterceptors, ...audit.modelInterceptors],
+      query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],
+      transaction: [...tracing.transactionInterceptors, ...audit.transactionInterceptors],
+      tracing,
+    };
+    return this._chains;
+  }
+
+  private _patch(moduleExports: SequelizeModuleLike): SequelizeModuleLike {
+    const { Sequelize, Model, Transaction } = moduleExports;
+    if (!Sequelize?.prototype || !Model || !Transaction?.prototype) {
+      this._diag.warn('sequelize module has an unexpected shape; not patched');
+      return moduleExports;
+    }
+    const chains = this._interceptorChains();
+    const onError = this._onInterceptorError;
+    this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(chains.query, onError));
+    this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
+    for (const method of MODEL_STATIC_METHODS) {
+      this._ensureWrapped(Model, method, wrapStaticModelMethod(method, chains.model, onError));
+    }
+    for (const method of MODEL_INSTANCE_METHODS) {
+      const wrapper = wrapInstanceModelMethod(method, chains.model, onError);
+      this._ensureWrapped(Model.prototype, method, wrapper);
+    }
+    for (const [method, action] of Object.entries(TRANSACTION_STEPS)) {
+      const wrapper = wrapTransactionStep(action, chains.transaction, onError);
+      this._ensureWrapped(Transaction.prototype, method, wrapper);
+    }
+    return moduleExports;
+  }
+
+  private _unpatch(moduleExports: SequelizeModuleLike): void {
+    const { Sequelize, Model, Transaction } = moduleExports;
+    if (!Sequelize?.prototype || !Model || !Transaction?.prototype) return;
+    this._unwrapIfWrapped(Sequelize.prototype, 'query');
+    this._unwrapIfWrapped(Sequelize.prototype, 'transaction');
+    for (const method of MODEL_STATIC_METHODS) this._unwrapIfWrapped(Model, method);
+    for (const method of MODEL_INSTANCE_METHODS) this._unwrapIfWrapped(Model.prototype, method);
+    for (const method of Object.keys(TRANSACTION_STEPS)) {
+      this._unwrapIfWrapped(Transaction.prototype, method);
+    }
+  }
+
+  /** Wraps `target[name]`, first unwrapping an earlier wrapper, so patching is idempotent. */
+  private _ensureWrapped(
+    target: PatchableMethods,
+    name: string,
+    wrapper: (original: AsyncMethod) => AsyncMethod,
+  ): void {
+    if (typeof target[name] !== 'function') {
+      this._diag.debug(`sequelize has no method ${name}; not patched`);
+      return;
+    }
+    this._unwrapIfWrapped(target, name);
+    this._wrap(target, name, wrapper);
+  }
+
+  private _unwrapIfWrapped(target: PatchableMethods, name: string): void {
+    if (isWrapped(target[name])) this._unwrap(target, name);
   }
 }

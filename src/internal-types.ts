@@ -54,3 +54,67 @@ export interface TransactionLike {
   sequelize: SequelizeLike;
   afterCommit(fn: (transaction: TransactionLike) => void | Promise<void>): void;
 }
+
+/** A Sequelize method as the instrumentation wraps it. */
+export type AsyncMethod = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+
+/** An object whose methods are patched by name. */
+export type PatchableMethods = Record<string, AsyncMethod>;
+
+/** A cls-hooked style namespace registered with `Sequelize.useCLS()`. */
+export interface ClsNamespaceLike {
+  get(key: string): unknown;
+}
+
+/** What we patch of the `sequelize` module. */
+export interface SequelizeModuleLike {
+  Sequelize: { prototype: PatchableMethods; _cls?: ClsNamespaceLike };
+  Model: PatchableMethods & { prototype: PatchableMethods };
+  Transaction: { prototype: PatchableMethods };
+}
+
+/** The SQL argument of `sequelize.query()` when given as an object. */
+export interface SqlObjectLike {
+  query?: string;
+  bind?: unknown;
+  values?: unknown;
+}
+
+/** What we read of the options of `sequelize.query()`. */
+export interface QueryOptionsLike {
+  /** Sequelize's query type: `SELECT`, `BULKUPDATE`, `RAW`, `VERSION`, ... */
+  type?: string;
+  model?: ModelStaticLike;
+  instance?: ModelInstanceLike;
+  /** Tables of a SELECT (with includes), as Sequelize computed them. */
+  tableNames?: string[];
+  transaction?: TransactionLike | null;
+  bind?: unknown;
+  replacements?: unknown;
+  plain?: boolean;
+  [key: string]: unknown;
+}
+
+/** What we read of a driver error (`error.original` of a Sequelize DatabaseError). */
+export interface DriverErrorLike {
+  code?: string | number;
+  errno?: number;
+  sqlState?: string;
+}
+
+/** What we read of a Sequelize error. */
+export interface SequelizeErrorLike extends Error {
+  original?: DriverErrorLike;
+  parent?: DriverErrorLike;
+}
+
+/** Model class members the audit side reads: keys, timestamps and row reads for pre-images. */
+export interface AuditableModelLike extends ModelStaticLike {
+  sequelize: SequelizeLike;
+  primaryKeys: Record<string, unknown>;
+  uniqueKeys?: Record<string, { fields: string[]; column?: string }>;
+  _timestampAttributes: { createdAt?: string; updatedAt?: string; deletedAt?: string };
+  findAll(options: Record<string, unknown>): Promise<ModelInstanceLike[]>;
+  /** The model without its default scope. */
+  unscoped(): AuditableModelLike;
+}

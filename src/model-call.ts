@@ -1,5 +1,7 @@
 import { context, createContextKey } from '@opentelemetry/api';
-import type { ModelInstanceLike, ModelStaticLike } from './internal-types';
+import { runInterceptorChain } from './interceptor-chain';
+import type { Interceptor, InterceptorErrorHandler } from './interceptor-chain';
+import type { AsyncMethod, ModelInstanceLike, ModelStaticLike } from './internal-types';
 
 /**
  * One call of a patched Sequelize model method, as the interceptors see it.
@@ -20,10 +22,7 @@ export interface ModelCall {
  * Runs around a model call. Must call `next()` exactly once and return (or throw) exactly
  * what it returned (or threw): the host application's results are never changed.
  */
-export type ModelCallInterceptor = (
-  call: ModelCall,
-  next: () => Promise<unknown>,
-) => Promise<unknown>;
+export type ModelCallInterceptor = Interceptor<ModelCall>;
 
 const MODEL_CALL_KEY = createContextKey('otel-sequelize-audit model call');
 
@@ -32,15 +31,89 @@ export function activeModelCall(): ModelCall | undefined {
   return context.active().getValue(MODEL_CALL_KEY) as ModelCall | undefined;
 }
 
+const ignoreError: InterceptorErrorHandler = () => undefined;
+
 /** Runs `original` through the interceptors, outermost first, with `call` in the context. */
 export function runModelCall(
   call: ModelCall,
   interceptors: readonly ModelCallInterceptor[],
   original: () => Promise<unknown>,
+  onError: InterceptorErrorHandler = ignoreError,
 ): Promise<unknown> {
-  const dispatch = (index: number): Promise<unknown> => {
-    if (index === interceptors.length) return original();
-    return interceptors[index](call, () => dispatch(index + 1));
-  };
-  return context.with(context.active().setValue(MODEL_CALL_KEY, call), () => dispatch(0));
+  return context.with(context.active().setValue(MODEL_CALL_KEY, call), () =>
+    runInterceptorChain(call, interceptors, original, onError),
+  );
+}
+
+/** The model static methods that are patched (those a model class has). */
+export const MODEL_STATIC_METHODS = [
+  'create',
+  'bulkCreate',
+  'update',
+  'destroy',
+  'restore',
+  'upsert',
+  'increment',
+  'decrement',
+  'findAll',
+  'findOne',
+  'findByPk',
+  'findOrCreate',
+  'findOrBuild',
+  'findCreateFind',
+  'findAndCountAll',
+  'count',
+  'sum',
+  'min',
+  'max',
+  'aggregate',
+  'truncate',
+  'sync',
+  'drop',
+] as const;
+
+/** The model instance methods that are patched. */
+export const MODEL_INSTANCE_METHODS = [
+  'save',
+  'update',
+  'destroy',
+  'restore',
+  'increment',
+  'decrement',
+  'reload',
+] as const;
+
+/** Builds the replacement of a model static method: `this` is the model class. */
+export function wrapStaticModelMethod(
+  method: string,
+  interceptors: readonly ModelCallInterceptor[],
+  onError: InterceptorErrorHandler,
+): (original: AsyncMethod) => AsyncMethod {
+  return (original) =>
+    function patchedStaticModelMethod(this: unknown, ...args: unknown[]) {
+      const model = this as ModelStaticLike;
+      const call: ModelCall = { method, kind: 'static', model, args, parent: activeModelCall() };
+      return runModelCall(call, interceptors, () => original.apply(this, args), onError);
+    };
+}
+
+/** Builds the replacement of a model instance method: `this` is the instance. */
+export function wrapInstanceModelMethod(
+  method: string,
+  interceptors: readonly ModelCallInterceptor[],
+  onError: InterceptorErrorHandler,
+): (original: AsyncMethod) => AsyncMethod {
+  return (original) =>
+    function patchedInstanceModelMethod(this: unknown, ...args: unknown[]) {
+      const instance = this as ModelInstanceLike;
+      const call: ModelCall = {
+        method,
+        kind: 'instance',
+        model: instance.constructor as ModelStaticLike,
+        instance,
+        args,
+        parent: activeModelCall(),
+      };
+      return runModelCall(call, interceptors, () => original.apply(this, args), onError);
+    };
 }

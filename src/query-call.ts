@@ -1,4 +1,13 @@
-import type { SequelizeLike } from './internal-types';
+import { runInterceptorChain } from './interceptor-chain';
+import type { Interceptor, InterceptorErrorHandler } from './interceptor-chain';
+import type {
+  AsyncMethod,
+  QueryOptionsLike,
+  SequelizeLike,
+  SqlObjectLike,
+  TransactionLike,
+} from './internal-types';
+import { activeModelCall } from './model-call';
 import type { ModelCall } from './model-call';
 
 /**
@@ -9,25 +18,69 @@ export interface QueryCall {
   readonly sequelize: SequelizeLike;
   /** The SQL text as given to `query()` (a string, or the `query` of a `{ query, values }`). */
   readonly sql: string;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<QueryOptionsLike>;
   /** The model call that issued this statement, if any. */
   readonly modelCall?: ModelCall;
+  /** Bind parameters (`options.bind` or the `bind` of a `{ query, bind }`), if any. */
+  readonly bind?: unknown;
+  /** Replacements (`options.replacements` or the `values` of a `{ query, values }`), if any. */
+  readonly replacements?: unknown;
 }
 
 /**
  * Runs around a query. Must call `next()` exactly once and return (or throw) exactly what it
  * returned (or threw).
  */
-export type QueryInterceptor = (call: QueryCall, next: () => Promise<unknown>) => Promise<unknown>;
+export type QueryInterceptor = Interceptor<QueryCall>;
+
+const ignoreError: InterceptorErrorHandler = () => undefined;
 
 export function runQueryCall(
   call: QueryCall,
   interceptors: readonly QueryInterceptor[],
   original: () => Promise<unknown>,
+  onError: InterceptorErrorHandler = ignoreError,
 ): Promise<unknown> {
-  const dispatch = (index: number): Promise<unknown> => {
-    if (index === interceptors.length) return original();
-    return interceptors[index](call, () => dispatch(index + 1));
+  return runInterceptorChain(call, interceptors, original, onError);
+}
+
+const NO_OPTIONS: Readonly<QueryOptionsLike> = Object.freeze({});
+
+/** The transaction a query runs in: the explicit one, else the CLS one (as Sequelize does). */
+export function transactionOfQuery(call: QueryCall): TransactionLike | undefined {
+  const explicit = call.options.transaction;
+  if (explicit !== undefined) return explicit ?? undefined;
+  const cls = (call.sequelize.constructor as { _cls?: { get(key: string): unknown } })._cls;
+  return (cls?.get('transaction') as TransactionLike | undefined) ?? undefined;
+}
+
+function describeCall(sequelize: SequelizeLike, sql: unknown, options: unknown): QueryCall {
+  const queryOptions = (options ?? NO_OPTIONS) as QueryOptionsLike;
+  const sqlObject = typeof sql === 'object' && sql !== null ? (sql as SqlObjectLike) : undefined;
+  return {
+    sequelize,
+    sql: sqlObject ? String(sqlObject.query ?? '') : String(sql),
+    options: queryOptions,
+    modelCall: activeModelCall(),
+    bind: sqlObject?.bind ?? queryOptions.bind,
+    replacements: sqlObject?.values ?? queryOptions.replacements,
   };
-  return dispatch(0);
+}
+
+/** Builds the replacement of `Sequelize.prototype.query`. */
+export function wrapQuery(
+  interceptors: readonly QueryInterceptor[],
+  onError: InterceptorErrorHandler,
+): (original: AsyncMethod) => AsyncMethod {
+  return (original) =>
+    function patchedQuery(this: unknown, ...args: unknown[]) {
+      let call: QueryCall;
+      try {
+        call = describeCall(this as SequelizeLike, args[0], args[1]);
+      } catch (error) {
+        onError(error);
+        return original.apply(this, args);
+      }
+      return runQueryCall(call, interceptors, () => original.apply(this, args), onError);
+    };
 }

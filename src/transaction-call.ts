@@ -1,4 +1,6 @@
-import type { TransactionLike } from './internal-types';
+import { runInterceptorChain } from './interceptor-chain';
+import type { Interceptor, InterceptorErrorHandler } from './interceptor-chain';
+import type { AsyncMethod, TransactionLike } from './internal-types';
 
 /**
  * One step of a Sequelize transaction's life, as the interceptors see it:
@@ -14,19 +16,35 @@ export interface TransactionCall {
  * Runs around a transaction step. Must call `next()` exactly once and return (or throw)
  * exactly what it returned (or threw).
  */
-export type TransactionInterceptor = (
-  call: TransactionCall,
-  next: () => Promise<unknown>,
-) => Promise<unknown>;
+export type TransactionInterceptor = Interceptor<TransactionCall>;
+
+const ignoreError: InterceptorErrorHandler = () => undefined;
 
 export function runTransactionCall(
   call: TransactionCall,
   interceptors: readonly TransactionInterceptor[],
   original: () => Promise<unknown>,
+  onError: InterceptorErrorHandler = ignoreError,
 ): Promise<unknown> {
-  const dispatch = (index: number): Promise<unknown> => {
-    if (index === interceptors.length) return original();
-    return interceptors[index](call, () => dispatch(index + 1));
-  };
-  return dispatch(0);
+  return runInterceptorChain(call, interceptors, original, onError);
+}
+
+/** The Transaction prototype methods patched, with the step each one is. */
+export const TRANSACTION_STEPS = {
+  prepareEnvironment: 'begin',
+  commit: 'commit',
+  rollback: 'rollback',
+} as const satisfies Record<string, TransactionCall['action']>;
+
+/** Builds the replacement of a Transaction step: `this` is the transaction. */
+export function wrapTransactionStep(
+  action: TransactionCall['action'],
+  interceptors: readonly TransactionInterceptor[],
+  onError: InterceptorErrorHandler,
+): (original: AsyncMethod) => AsyncMethod {
+  return (original) =>
+    function patchedTransactionStep(this: unknown, ...args: unknown[]) {
+      const call: TransactionCall = { transaction: this as TransactionLike, action };
+      return runTransactionCall(call, interceptors, () => original.apply(this, args), onError);
+    };
 }

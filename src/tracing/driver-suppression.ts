@@ -1,0 +1,18 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { QueryInterceptor } from '../query-call';
+import type { SequelizeAuditInstrumentationConfig } from '../types';
+
+/**
+ * The innermost query interceptor: runs the driver call with tracing suppressed, so driver
+ * instrumentations (pg, mysql2, ...) add no second span under ours. Our own spans and the
+ * audit side's are all started before this point.
+ */
+export function createDriverSpanSuppression(
+  config: () => SequelizeAuditInstrumentationConfig,
+): QueryInterceptor {
+  return (_call, next) => {
+    if (config().suppressDriverSpans === false) return next();
+    return context.with(suppressTracing(context.active()), next);
+  };
+}

@@ -1,0 +1,200 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import {
+  hrTime,
+  hrTimeDuration,
+  hrTimeToMilliseconds,
+  isTracingSuppressed,
+} from '@opentelemetry/core';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import {
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_SUMMARY,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_ERROR_TYPE,
+} from '@opentelemetry/semantic-conventions';
+import type { ModelStaticLike } from '../internal-types';
+import { transactionOfQuery } from '../query-call';
+import type { QueryCall, QueryInterceptor } from '../query-call';
+import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '../semconv';
+import type {
+  QueryRequestInfo,
+  QueryResponseInfo,
+  SequelizeAuditInstrumentationConfig,
+} from '../types';
+import { connectionInfo } from './connection-attributes';
+import type { ConnectionInfo } from './connection-attributes';
+import { metricAttributes } from './metrics';
+import { parameterAttributes } from './query-parameters';
+import { recordFailure } from './record-error';
+import { sanitizeSql } from './sanitize-sql';
+import { statementShape } from './statement-shape';
+import type { StatementShape } from './statement-shape';
+import type { TransactionTracing } from './transaction-span';
+import type { TracingDeps } from './tracing-wiring';
+import { queryResultCounts } from './query-result';
+
+/** Sequelize's own housekeeping statements, never traced. */
+const UNTRACED_QUERY_TYPES = new Set(['VERSION']);
+
+const DEFAULT_MAX_QUERY_TEXT_LENGTH = 2048;
+
+/** One traced statement, from start to end. */
+interface QuerySpan {
+  readonly span: Span;
+  /** The parent context with this span active. */
+  readonly context: Context;
+  readonly attributes: Attributes;
+  readonly startTime: ReturnType<typeof hrTime>;
+  readonly connection: ConnectionInfo;
+  /** Built only when a hook needs it. */
+  readonly requestInfo?: QueryRequestInfo;
+}
+
+function queryText(
+  call: QueryCall,
+  config: SequelizeAuditInstrumentationConfig,
+  dialect: string,
+): string {
+  const maxLength = config.maxQueryTextLength ?? DEFAULT_MAX_QUERY_TEXT_LENGTH;
+  if (config.sanitizeQueries === false) return call.sql.slice(0, maxLength);
+  const mysqlQuoting = dialect === 'mysql' || dialect === 'mariadb';
+  return sanitizeSql(call.sql, { mysqlQuoting, maxLength });
+}
+
+function modelNameOf(call: QueryCall): string | undefined {
+  const model =
+    call.options.model ?? (call.options.instance?.constructor as ModelStaticLike | undefined);
+  return model?.name ?? call.modelCall?.model.name;
+}
+
+function spanAttributes(
+  call: QueryCall,
+  shape: StatementShape,
+  connection: ConnectionInfo,
+  deps: TracingDeps,
+  config: SequelizeAuditInstrumentationConfig,
+): Attributes {
+  const attributes: Attributes = {
+    ...connection.attributes,
+    [ATTR_DB_OPERATION_NAME]: shape.operation,
+    [ATTR_DB_QUERY_SUMMARY]: shape.summary,
+    [ATTR_DB_QUERY_TEXT]: queryText(call, config, call.sequelize.getDialect()),
+  };
+  if (shape.collection) attributes[ATTR_DB_COLLECTION_NAME] = shape.collection;
+  if (config.captureParameters) {
+    const parameters = call.bind ?? call.replacements;
+    Object.assign(
+      attributes,
+      parameterAttributes(parameters, config, modelNameOf(call), deps.diag),
+    );
+  }
+  return attributes;
+}
+
+function requestInfoOf(
+  call: QueryCall,
+  shape: StatementShape,
+  connection: ConnectionInfo,
+): QueryRequestInfo {
+  const parameters = (call.bind ?? call.replacements) as QueryRequestInfo['parameters'];
+  return {
+    sql: call.sql,
+    parameters: parameters ?? undefined,
+    operation: shape.operation,
+    table: shape.collection,
+    model: modelNameOf(call),
+    dbSystem: connection.dbSystem,
+    namespace: connection.namespace,
+  };
+}
+
+/**
+ * A CLIENT span per SQL statement, following the database conventions, and the
+ * `db.client.operation.duration` measurement of the same interval.
+ */
+export function createQuerySpanInterceptor(
+  deps: TracingDeps,
+  transactions: TransactionTracing,
+): QueryInterceptor {
+  const runHook = (hook: () => void) =>
+    safeExecuteInTheMiddle(
+      hook,
+      (error) => {
+        if (error) deps.diag.error('a query hook threw; ignored', error);
+      },
+      true,
+    );
+
+  const start = (call: QueryCall): QuerySpan | undefined => {
+    const config = deps.config();
+    const active = context.active();
+    if (isTracingSuppressed(active) || UNTRACED_QUERY_TYPES.has(call.options.type ?? ''))
+      return undefined;
+    const parent = transactions.parentContext(active, transactionOfQuery(call));
+    if (config.requireParentSpan && !trace.getSpan(parent)) return undefined;
+    const connection = connectionInfo(call.sequelize);
+    const shape = statementShape(call);
+    const attributes = spanAttributes(call, shape, connection, deps, config);
+    const startTime = hrTime();
+    const span = deps
+      .tracer()
+      .startSpan(shape.summary, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
+    const needsInfo = config.requestHook !== undefined || config.responseHook !== undefined;
+    const requestInfo = needsInfo ? requestInfoOf(call, shape, connection) : undefined;
+    const { requestHook } = config;
+    if (requestHook && requestInfo) runHook(() => requestHook(span, requestInfo));
+    return {
+      span,
+      context: trace.setSpan(parent, span),
+      attributes,
+      startTime,
+      connection,
+      requestInfo,
+    };
+  };
+
+  const end = (call: QueryCall, traced: QuerySpan, result: unknown, error?: unknown): void => {
+    const config = deps.config();
+    const { span, attributes } = traced;
+    const counts =
+      config.captureReturnedRows || config.responseHook ? queryResultCounts(call, result) : {};
+    if (config.captureReturnedRows && counts.rowCount !== undefined) {
+      span.setAttribute(ATTR_DB_RESPONSE_RETURNED_ROWS, counts.rowCount);
+    }
+    if (error !== undefined) {
+      const failure = recordFailure(span, error, traced.connection.dbSystem);
+      attributes[ATTR_ERROR_TYPE] = failure.errorType;
+      if (failure.statusCode !== undefined)
+        attributes[ATTR_DB_RESPONSE_STATUS_CODE] = failure.statusCode;
+    }
+    const { responseHook } = config;
+    if (responseHook && traced.requestInfo) {
+      const info: QueryResponseInfo = { ...traced.requestInfo, ...counts };
+      if (error !== undefined)
+        info.error = error instanceof Error ? error : new Error(String(error));
+      runHook(() => responseHook(span, info));
+    }
+    const endTime = hrTime();
+    span.end(endTime);
+    const seconds = hrTimeToMilliseconds(hrTimeDuration(traced.startTime, endTime)) / 1000;
+    deps.durationHistogram().record(seconds, metricAttributes(attributes));
+  };
+
+  return (call, next) => {
+    const traced = start(call);
+    if (!traced) return next();
+    return context.with(traced.context, next).then(
+      (result) => {
+        end(call, traced, result);
+        return result;
+      },
+      (error: unknown) => {
+        end(call, traced, undefined, error);
+        throw error;
+      },
+    );
+  };
+}

@@ -1,0 +1,180 @@
+import type { ModelStaticLike } from '../internal-types';
+import type { QueryCall } from '../query-call';
+
+/** What a statement is about: its verb and the table(s) it works on. */
+export interface StatementShape {
+  /** `db.operation.name`: the SQL verb, e.g. `SELECT`, `START TRANSACTION`. */
+  readonly operation: string;
+  /** `db.collection.name`, when the statement works on one table. */
+  readonly collection?: string;
+  /** `db.query.summary`, also the span name: `SELECT users`, `SELECT users orders`. */
+  readonly summary: string;
+}
+
+/** Sequelize query types whose SQL verb is certain; the others are read from the text. */
+const VERB_BY_QUERY_TYPE: Record<string, string> = {
+  SELECT: 'SELECT',
+  INSERT: 'INSERT',
+  UPDATE: 'UPDATE',
+  BULKUPDATE: 'UPDATE',
+  DELETE: 'DELETE',
+};
+
+/** Verbs whose statement names its one table right after a few optional words. */
+const SINGLE_TABLE_VERBS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'TRUNCATE']);
+/** Verbs of table DDL: the table follows only when the next word is TABLE. */
+const TABLE_DDL_VERBS = new Set(['CREATE', 'DROP', 'ALTER']);
+/** Words between the verb and the table. */
+const TARGET_PREFIX_WORDS = new Set([
+  'INTO',
+  'FROM',
+  'IGNORE',
+  'ONLY',
+  'LOW_PRIORITY',
+  'TABLE',
+  'IF',
+  'NOT',
+  'EXISTS',
+]);
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return isLetter(code) || (code >= 48 && code <= 57) || code === 36 /* $ */ || code > 127;
+}
+
+function skipSpaceAndComments(sql: string, start: number): number {
+  let i = start;
+  while (i < sql.length) {
+    const code = sql.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 40 /* ( */) {
+      i += 1;
+    } else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else {
+      return i;
+    }
+  }
+  return i;
+}
+
+/** The keyword at `start` (upper case) and where it ends. */
+function readKeyword(sql: string, start: number): { word: string; end: number } {
+  const from = skipSpaceAndComments(sql, start);
+  let end = from;
+  while (end < sql.length && isLetter(sql.charCodeAt(end))) end += 1;
+  return { word: sql.slice(from, end).toUpperCase(), end };
+}
+
+/** The SQL verb at the start of a statement: `SELECT`, `START TRANSACTION`, ... */
+export function leadingVerb(sql: string): string {
+  const first = readKeyword(sql, 0);
+  if (first.word === 'START') {
+    const second = readKeyword(sql, first.end);
+    if (second.word === 'TRANSACTION') return 'START TRANSACTION';
+  }
+  return first.word;
+}
+
+const IDENTIFIER_QUOTES: Record<string, string> = { '`': '`', '"': '"', '[': ']' };
+
+/** The (possibly schema-qualified) table named at `start`, quotes removed. */
+function readTableName(sql: string, start: number): string | undefined {
+  let i = skipSpaceAndComments(sql, start);
+  const parts: string[] = [];
+  for (;;) {
+    const close = IDENTIFIER_QUOTES[sql[i]];
+    let end: number;
+    if (close) {
+      end = sql.indexOf(close, i + 1);
+      if (end < 0) return undefined;
+      parts.push(sql.slice(i + 1, end));
+      end += 1;
+    } else {
+      end = i;
+      while (end < sql.length && isIdentifierChar(sql.charCodeAt(end))) end += 1;
+      if (end === i) return undefined;
+      parts.push(sql.slice(i, end));
+    }
+    if (sql[end] !== '.') return parts.join('.');
+    i = end + 1;
+  }
+}
+
+/**
+ * The table of a single-table statement (INSERT, UPDATE, DELETE, TRUNCATE, CREATE/DROP/ALTER
+ * TABLE), read from the few words after the verb; undefined for any other statement.
+ */
+export function singleTableTarget(sql: string, verb: string): string | undefined {
+  let position = readKeyword(sql, 0).end;
+  if (TABLE_DDL_VERBS.has(verb)) {
+    const next = readKeyword(sql, position);
+    if (next.word !== 'TABLE') return undefined;
+    position = next.end;
+  } else if (!SINGLE_TABLE_VERBS.has(verb)) {
+    return undefined;
+  }
+  for (;;) {
+    const next = readKeyword(sql, position);
+    if (!TARGET_PREFIX_WORDS.has(next.word)) break;
+    position = next.end;
+  }
+  return readTableName(sql, position);
+}
+
+const tableNames = new WeakMap<ModelStaticLike, string>();
+
+/** A model's table as it appears in SQL: `schema.table` when the model has a schema. */
+export function tableNameOf(model: ModelStaticLike): string {
+  let name = tableNames.get(model);
+  if (name === undefined) {
+    const table = model.getTableName();
+    name =
+      typeof table === 'string'
+        ? table
+        : table.schema
+          ? `${table.schema}.${table.tableName}`
+          : table.tableName;
+    tableNames.set(model, name);
+  }
+  return name;
+}
+
+function operationOf(call: QueryCall): string {
+  const type = call.options.type;
+  const known = type === undefined ? undefined : VERB_BY_QUERY_TYPE[type];
+  return known ?? (leadingVerb(call.sql) || 'UNKNOWN');
+}
+
+/** The tables a statement works on, from what Sequelize knows before reading the text. */
+function tablesOf(call: QueryCall, operation: string): readonly string[] {
+  const { options } = call;
+  if (options.tableNames && options.tableNames.length > 1) return options.tableNames;
+  const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
+  if (model) return [tableNameOf(model)];
+  if (options.tableNames?.length === 1) return options.tableNames;
+  const target = singleTableTarget(call.sql, operation);
+  if (target) return [target];
+  // Statements a model call sends without naming its model (sync, count, ...).
+  if (call.modelCall && options.type !== 'RAW' && options.type !== undefined) {
+    return [tableNameOf(call.modelCall.model)];
+  }
+  return [];
+}
+
+/** Operation, collection and summary of a statement. */
+export function statementShape(call: QueryCall): StatementShape {
+  const operation = operationOf(call);
+  const tables = tablesOf(call, operation);
+  return {
+    operation,
+    collection: tables.length === 1 ? tables[0] : undefined,
+    summary: tables.length > 0 ? `${operation} ${tables.join(' ')}` : operation,
+  };
+}

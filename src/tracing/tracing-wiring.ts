@@ -1,0 +1,41 @@
+import type { DiagLogger, Histogram, Tracer } from '@opentelemetry/api';
+import type { AsyncMethod } from '../internal-types';
+import type { ModelCallInterceptor } from '../model-call';
+import type { QueryInterceptor } from '../query-call';
+import type { TransactionInterceptor } from '../transaction-call';
+import type { SequelizeAuditInstrumentationConfig } from '../types';
+import { createDriverSpanSuppression } from './driver-suppression';
+import { createOrmSpanInterceptor } from './orm-span';
+import { createQuerySpanInterceptor } from './query-span';
+import { TransactionTracing } from './transaction-span';
+
+/** What the tracing side needs from the instrumentation; read lazily so `setConfig()` applies. */
+export interface TracingDeps {
+  tracer(): Tracer;
+  config(): SequelizeAuditInstrumentationConfig;
+  /** The `db.client.operation.duration` histogram, recreated when the meter provider changes. */
+  durationHistogram(): Histogram;
+  diag: DiagLogger;
+}
+
+/** The tracing interceptors (outermost) and the innermost driver-span suppression. */
+export interface TracingWiring {
+  modelInterceptors: ModelCallInterceptor[];
+  queryInterceptors: QueryInterceptor[];
+  transactionInterceptors: TransactionInterceptor[];
+  /** Runs last, right around the driver call. */
+  driverSuppression: QueryInterceptor;
+  /** Replacement of `Sequelize.prototype.transaction`: managed callbacks run in the span. */
+  wrapManagedTransaction: (original: AsyncMethod) => AsyncMethod;
+}
+
+export function createTracingWiring(deps: TracingDeps): TracingWiring {
+  const transactions = new TransactionTracing(deps);
+  return {
+    modelInterceptors: [createOrmSpanInterceptor(deps, transactions)],
+    queryInterceptors: [createQuerySpanInterceptor(deps, transactions)],
+    transactionInterceptors: [transactions.interceptor],
+    driverSuppression: createDriverSpanSuppression(deps.config),
+    wrapManagedTransaction: transactions.wrapManagedTransaction,
+  };
+}

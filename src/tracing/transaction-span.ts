@@ -1,0 +1,150 @@
+import { context, createContextKey, SpanKind, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import type { AsyncMethod, TransactionLike } from '../internal-types';
+import type { TransactionCall, TransactionInterceptor } from '../transaction-call';
+import { connectionInfo } from './connection-attributes';
+import { recordFailure } from './record-error';
+import {
+  ATTR_TRANSACTION_ID,
+  ATTR_TRANSACTION_ISOLATION_LEVEL,
+  ATTR_TRANSACTION_OUTCOME,
+  ATTR_TRANSACTION_READ_ONLY,
+  ATTR_TRANSACTION_SAVEPOINT,
+  ATTR_TRANSACTION_TYPE,
+  TRANSACTION_SPAN_NAME,
+} from './span-attributes';
+import type { TracingDeps } from './tracing-wiring';
+
+/** Marks a context as the inside of one transaction (its span, its work). */
+const TRANSACTION_KEY = createContextKey('otel-sequelize-audit transaction');
+
+interface TransactionSpan {
+  readonly span: Span;
+  /** The transaction span active, and the transaction marked. */
+  readonly context: Context;
+  readonly dbSystem: string;
+  ended: boolean;
+}
+
+const OUTCOME = { commit: 'committed', rollback: 'rolled_back' } as const;
+
+/**
+ * A span per transaction (and per savepoint), from BEGIN to COMMIT or ROLLBACK, that
+ * parents the work done in the transaction.
+ */
+export class TransactionTracing {
+  // A WeakMap: an abandoned transaction must not be kept alive by its span.
+  private readonly spans = new WeakMap<TransactionLike, TransactionSpan>();
+
+  constructor(private readonly deps: TracingDeps) {}
+
+  readonly interceptor: TransactionInterceptor = (call, next) =>
+    call.action === 'begin' ? this.begin(call, next) : this.finish(call, next);
+
+  /**
+   * The context to start a unit of work of `transaction` in: the active one, unless it is not
+   * already inside that transaction and the transaction has a span (unmanaged transactions,
+   * work passed `{ transaction }` from elsewhere).
+   */
+  parentContext(active: Context, transaction: TransactionLike | undefined): Context {
+    if (!transaction || active.getValue(TRANSACTION_KEY) === transaction) return active;
+    const traced = this.spans.get(transaction);
+    return traced && !traced.ended ? traced.context : active;
+  }
+
+  /**
+   * Wraps `Sequelize.prototype.transaction` so that the callback of a managed transaction
+   * runs with the transaction span active (Sequelize calls it after an `await`, where the
+   * context set around BEGIN is gone).
+   */
+  readonly wrapManagedTransaction = (original: AsyncMethod): AsyncMethod => {
+    const spans = this.spans;
+    return function patchedTransaction(this: unknown, ...args: unknown[]) {
+      const index = args.findIndex((arg) => typeof arg === 'function');
+      if (index < 0) return original.apply(this, args);
+      const callback = args[index] as (transaction: TransactionLike) => unknown;
+      const withSpan = (transaction: TransactionLike) => {
+        const traced = spans.get(transaction);
+        return traced
+          ? context.with(traced.context, callback, undefined, transaction)
+          : callback(transaction);
+      };
+      const patchedArgs = [...args];
+      patchedArgs[index] = withSpan;
+      return original.apply(this, patchedArgs);
+    };
+  };
+
+  private begin(call: TransactionCall, next: () => Promise<unknown>): Promise<unknown> {
+    const config = this.deps.config();
+    const active = context.active();
+    if (config.transactionSpans === false || isTracingSuppressed(active)) return next();
+    const { transaction } = call;
+    const parent = this.parentContext(active, transaction.parent);
+    if (config.requireParentSpan && !trace.getSpan(parent)) return next();
+    const connection = connectionInfo(transaction.sequelize);
+    const span = this.deps.tracer().startSpan(
+      TRANSACTION_SPAN_NAME,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: transactionAttributes(transaction, connection.attributes),
+      },
+      parent,
+    );
+    const traced: TransactionSpan = {
+      span,
+      context: trace.setSpan(parent, span).setValue(TRANSACTION_KEY, transaction),
+      dbSystem: connection.dbSystem,
+      ended: false,
+    };
+    this.spans.set(transaction, traced);
+    return context.with(traced.context, next).catch((error: unknown) => {
+      // A failed BEGIN is rolled back inside prepareEnvironment, which may have ended it.
+      this.end(traced, undefined, error);
+      throw error;
+    });
+  }
+
+  private finish(call: TransactionCall, next: () => Promise<unknown>): Promise<unknown> {
+    const traced = this.spans.get(call.transaction);
+    if (!traced || traced.ended) return next();
+    const outcome = OUTCOME[call.action as keyof typeof OUTCOME];
+    return context.with(traced.context, next).then(
+      (result) => {
+        this.end(traced, outcome);
+        return result;
+      },
+      (error: unknown) => {
+        this.end(traced, undefined, error);
+        throw error;
+      },
+    );
+  }
+
+  private end(traced: TransactionSpan, outcome?: string, error?: unknown): void {
+    if (traced.ended) return;
+    traced.ended = true;
+    try {
+      if (outcome) traced.span.setAttribute(ATTR_TRANSACTION_OUTCOME, outcome);
+      if (error !== undefined) recordFailure(traced.span, error, traced.dbSystem);
+    } finally {
+      traced.span.end();
+    }
+  }
+}
+
+function transactionAttributes(
+  transaction: TransactionLike,
+  connection: Readonly<Attributes>,
+): Attributes {
+  const attributes: Attributes = { ...connection, [ATTR_TRANSACTION_ID]: transaction.id };
+  const { options } = transaction;
+  const isolationLevel = options.isolationLevel ?? transaction.sequelize.options.isolationLevel;
+  if (typeof isolationLevel === 'string')
+    attributes[ATTR_TRANSACTION_ISOLATION_LEVEL] = isolationLevel;
+  if (options.type) attributes[ATTR_TRANSACTION_TYPE] = options.type;
+  if (options.readOnly) attributes[ATTR_TRANSACTION_READ_ONLY] = true;
+  if (transaction.parent) attributes[ATTR_TRANSACTION_SAVEPOINT] = transaction.name;
+  return attributes;
+}
