@@ -145,11 +145,14 @@ export class JsonlAuditStore implements AuditStore {
   async checkpoints(stream: string): Promise<AuditCheckpoint[]> {
     await this.init();
     if (!(await exists(this.checkpointPath))) return [];
-    const found: AuditCheckpoint[] = [];
+    const found = new Map<string, AuditCheckpoint>();
     for await (const checkpoint of readJsonLines<AuditCheckpoint>(this.checkpointPath)) {
-      if (checkpoint.stream === stream) found.push(checkpoint);
+      const key = `${checkpoint.seq}:${checkpoint.kind}`;
+      if (checkpoint.stream === stream && !found.has(key)) found.set(key, checkpoint);
     }
-    return found.sort((a, b) => b.seq - a.seq || (b.createdAt < a.createdAt ? -1 : 1));
+    return [...found.values()].sort(
+      (a, b) => b.seq - a.seq || (b.createdAt < a.createdAt ? -1 : 1),
+    );
   }
 
   async prune(before: Date): Promise<{ removed: number }> {
