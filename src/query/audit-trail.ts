@@ -1,5 +1,8 @@
 import type { AuditRecordFilter, AuditStore } from '../store/audit-store';
-import type { AuditRecord } from '../types';
+import { verifyChains } from '../store/verify-chains';
+import type { AuditRecord, VerifyResult } from '../types';
+import { followRecords } from './follow';
+import type { FollowOptions } from './follow';
 import { cursorOf, decodePageToken, encodePageToken } from './page-token';
 import { readRecords } from './read-records';
 import { recordIdOf } from './record-key';
@@ -20,6 +23,7 @@ import type {
   RowDiff,
   RowState,
   RowValues,
+  WalkProgress,
 } from './trail-types';
 
 /** Options of `AuditTrail`. */
@@ -148,6 +152,17 @@ export class AuditTrail {
     });
   }
 
+  /**
+   * Records appended from now on that match a filter, as they arrive, until the signal aborts.
+   * Following starts when the returned promise resolves.
+   */
+  follow(
+    query: ChangesQuery = {},
+    options: FollowOptions = {},
+  ): Promise<AsyncIterable<AuditRecord>> {
+    return followRecords(this.store, toFilter(query), { batchSize: this.batchSize, ...options });
+  }
+
   /** How many records match a filter. */
   async count(query: ChangesQuery = {}): Promise<number> {
     return this.store.count(toFilter(query));
@@ -189,6 +204,14 @@ export class AuditTrail {
     const options = { includeSoftDeleted: true };
     const current = rowState(table, recordId, latest, options);
     return planRevert(current, rowState(table, recordId, target, options), toVersion);
+  }
+
+  /** Walks every hash chain of the store; reports the first break. */
+  async verify(onProgress?: (progress: WalkProgress) => void): Promise<VerifyResult> {
+    return verifyChains(this.store, {
+      pageSize: this.batchSize,
+      onProgress: onProgress && ((p) => onProgress({ done: p.records, total: p.total })),
+    });
   }
 
   private walk(table: string, recordId: string, until?: Date): AsyncGenerator<FoldedVersion> {

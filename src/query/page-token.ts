@@ -23,7 +23,9 @@ export function decodePageToken(token: string): PageState {
     parsed = undefined;
   }
   if (!isPageState(parsed)) {
-    throw new TypeError(`Invalid page token "${token}": pass the nextPageToken of a previous page`);
+    throw new RangeError(
+      `Invalid page token "${token}": pass the nextPageToken of a previous page`,
+    );
   }
   return parsed;
 }

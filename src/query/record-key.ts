@@ -1,3 +1,4 @@
+import { canonicalJson } from '../store/canonical-json';
 import type { RecordKey } from './trail-types';
 
 /**
@@ -11,23 +12,7 @@ export function recordIdOf(key: RecordKey): string {
   const columns = Object.keys(key).sort();
   if (columns.length === 0) throw new TypeError('A record key object needs at least one column');
   if (columns.length === 1) return String(key[columns[0]]);
-  return canonicalJson(key);
-}
-
-/** JSON with object keys sorted at every depth, so equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  }
-  return sorted;
+  return canonicalJson(key) ?? '';
 }
 
 /** Deep equality of two values as they would be stored (canonical JSON). */

@@ -5,12 +5,12 @@
  */
 import type {
   AuditCheckpoint,
-  AuditCursor,
   AuditFindOptions,
   AuditRecordFilter,
   AuditStore,
   StreamHead,
 } from '../../../src/store/audit-store';
+import { compareByCursor, matchesFilter } from '../../../src/store/record-match';
 import type { AuditRecord } from '../../../src/types';
 
 export class MemoryAuditStore implements AuditStore {
@@ -57,14 +57,14 @@ export class MemoryAuditStore implements AuditStore {
     const direction = options.order === 'desc' ? -1 : 1;
     const { after } = options;
     return this.records
-      .filter((r) => matches(r, filter))
-      .filter((r) => !after || compare(r, after) * direction > 0)
-      .sort((a, b) => compare(a, b) * direction)
+      .filter((r) => matchesFilter(r, filter))
+      .filter((r) => !after || compareByCursor(r, after) * direction > 0)
+      .sort((a, b) => compareByCursor(a, b) * direction)
       .slice(0, options.limit ?? 100);
   }
 
   async count(filter: AuditRecordFilter = {}): Promise<number> {
-    return this.records.filter((r) => matches(r, filter)).length;
+    return this.records.filter((r) => matchesFilter(r, filter)).length;
   }
 
   async writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
@@ -83,24 +83,4 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async close(): Promise<void> {}
-}
-
-function matches(r: AuditRecord, f: AuditRecordFilter): boolean {
-  const time = new Date(r.occurredAt).getTime();
-  return (
-    (f.table === undefined || r.table === f.table) &&
-    (f.recordId === undefined || r.recordId === f.recordId) &&
-    (f.actorId === undefined || r.actor?.id === f.actorId) &&
-    (f.operation === undefined || r.operation === f.operation) &&
-    (f.stream === undefined || r.stream === f.stream) &&
-    (f.traceId === undefined || r.traceId === f.traceId) &&
-    (f.since === undefined || time >= f.since.getTime()) &&
-    (f.until === undefined || time < f.until.getTime())
-  );
-}
-
-function compare(a: AuditCursor, b: AuditCursor): number {
-  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? -1 : 1;
-  if (a.stream !== b.stream) return a.stream < b.stream ? -1 : 1;
-  return a.seq - b.seq;
 }

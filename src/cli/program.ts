@@ -1,0 +1,86 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PACKAGE_VERSION } from '../version';
+import { CliError, EXIT } from './cli-error';
+import { changesCommand } from './commands/changes';
+import { diffCommand } from './commands/diff';
+import { exportCommand } from './commands/export';
+import { historyCommand } from './commands/history';
+import { migrateCommand } from './commands/migrate';
+import { pruneCommand } from './commands/prune';
+import { revertCommand } from './commands/revert';
+import { showCommand } from './commands/show';
+import { tailCommand } from './commands/tail';
+import { verifyCommand } from './commands/verify';
+import { whoChangedCommand } from './commands/who-changed';
+
+export const PROGRAM_NAME = 'otel-sequelize-audit';
+
+/** The command-line tool, without touching the process (testable, embeddable). */
+export function createProgram(): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description('Read, verify and maintain the audit trail kept by otel-sequelize-audit.')
+    .version(PACKAGE_VERSION)
+    .addOption(
+      new Option(
+        '--store <url>',
+        'sqlite:audit.db, postgres://..., mariadb://..., mysql://..., jsonl:path',
+      ).env('AUDIT_STORE_URL'),
+    )
+    .option('--json', 'machine-readable output')
+    .addOption(
+      new Option(
+        '--trace-url <template>',
+        "link each record to its trace, e.g. 'http://jaeger:16686/trace/{traceId}'",
+      ).env('AUDIT_TRACE_URL'),
+    )
+    .option('--no-color', 'plain text without colors')
+    .option('--progress', 'show progress bars even when stderr is not a terminal')
+    .option('--no-progress', 'never show progress bars');
+  configureErrors(program);
+  const commands = [
+    historyCommand(),
+    showCommand(),
+    diffCommand(),
+    changesCommand(),
+    whoChangedCommand(),
+    revertCommand(),
+    verifyCommand(),
+    exportCommand(),
+    tailCommand(),
+    pruneCommand(),
+    migrateCommand(),
+  ];
+  for (const command of commands) program.addCommand(configureErrors(command));
+  return program;
+}
+
+/** Usage errors as one line in our own voice; exits are reported to `run`, not taken. */
+function configureErrors(command: Command): Command {
+  return command.exitOverride().configureOutput({
+    outputError: (text, write) => write(`${PROGRAM_NAME}: ${text.replace(/^error: /, '')}`),
+  });
+}
+
+/** Runs the tool on `argv` (as `process.argv`) and returns its exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function reportFailure(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its own one-line message (or the help / version).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`${PROGRAM_NAME}: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${PROGRAM_NAME}: unexpected error: ${message}\n`);
+  return EXIT.failure;
+}

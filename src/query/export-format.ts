@@ -1,0 +1,60 @@
+import type { AuditRecord } from '../types';
+
+/** Formats `exportRecords` writes. */
+export type ExportFormat = 'jsonl' | 'csv';
+
+/** CSV columns, in order; nested values (actor, before, after, changed fields) as JSON. */
+export const CSV_COLUMNS = [
+  'eventId',
+  'stream',
+  'seq',
+  'prevHash',
+  'hash',
+  'occurredAt',
+  'operation',
+  'granularity',
+  'dbSystem',
+  'namespace',
+  'table',
+  'model',
+  'recordId',
+  'changedFields',
+  'before',
+  'after',
+  'actorId',
+  'actorType',
+  'tenantId',
+  'reason',
+  'requestId',
+  'traceId',
+  'spanId',
+  'transactionId',
+  'outcome',
+  'statement',
+  'affectedRows',
+] as const;
+
+type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** The header line of a CSV export. */
+export function csvHeader(): string {
+  return CSV_COLUMNS.join(',');
+}
+
+/** One record as a line of JSON Lines or CSV (RFC 4180 quoting), without the newline. */
+export function formatRecord(record: AuditRecord, format: ExportFormat): string {
+  if (format === 'jsonl') return JSON.stringify(record);
+  return CSV_COLUMNS.map((column) => csvField(columnValue(record, column))).join(',');
+}
+
+function columnValue(record: AuditRecord, column: CsvColumn): unknown {
+  if (column === 'actorId') return record.actor?.id;
+  if (column === 'actorType') return record.actor?.type;
+  return record[column];
+}
+
+function csvField(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
