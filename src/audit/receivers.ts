@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import type { TransactionLike } from '../internal-types';
 import type { AuditEvent } from '../types';
 
@@ -53,11 +54,32 @@ export function hasAuditReceivers(): boolean {
   return registry().receivers.size > 0;
 }
 
-/** Hands an event to every receiver; marks `span` (if any) as delivered directly. */
-export function deliverDirectly(event: AuditEvent, span?: object): void {
+/**
+ * Hands an event to every receiver (but those in `skip`, which already have it); marks `span`
+ * (if any) as delivered directly.
+ */
+export function deliverDirectly(
+  event: AuditEvent,
+  span?: object,
+  skip?: ReadonlySet<AuditEventReceiver>,
+): void {
   const { receivers, directlyDelivered } = registry();
   if (span) directlyDelivered.add(span);
-  for (const receiver of receivers) receiver.receiveAuditEvent(event);
+  for (const receiver of receivers) {
+    if (skip?.has(receiver)) continue;
+    try {
+      receiver.receiveAuditEvent(event);
+    } catch (error) {
+      diag.error('otel-sequelize-audit: an audit receiver failed to take an event', error);
+    }
+  }
+}
+
+/** The registered receivers that persist events inside the application's transaction. */
+export function transactionalReceivers(): AuditEventReceiver[] {
+  return [...registry().receivers].filter(
+    (receiver) => typeof receiver.persistWithinTransaction === 'function',
+  );
 }
 
 export function wasDeliveredDirectly(span: object): boolean {

@@ -3,6 +3,11 @@ import type { ModelCallInterceptor } from '../model-call';
 import type { QueryInterceptor } from '../query-call';
 import type { TransactionInterceptor } from '../transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
+import { resolveAuditSettings } from './audit-settings';
+import { createModelInterceptor } from './capture/model-capture';
+import { createQueryInterceptor } from './capture/query-capture';
+import { AuditRecorder } from './recorder';
+import { createTransactionInterceptor } from './transaction-capture';
 
 /** What the audit side needs from the instrumentation. */
 export interface AuditWiringDeps {
@@ -19,6 +24,15 @@ export interface AuditWiring {
 }
 
 /** Builds the audit interceptors. Audit capture itself lives in the other files of this folder. */
-export function createAuditWiring(_deps: AuditWiringDeps): AuditWiring {
-  return { modelInterceptors: [], queryInterceptors: [], transactionInterceptors: [] };
+export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
+  const recorder = new AuditRecorder({
+    tracer: deps.tracer,
+    settings: () => resolveAuditSettings(deps.config().audit, deps.diag),
+    diag: deps.diag,
+  });
+  return {
+    modelInterceptors: [createModelInterceptor(recorder)],
+    queryInterceptors: [createQueryInterceptor(recorder)],
+    transactionInterceptors: [createTransactionInterceptor(recorder, deps.diag)],
+  };
 }

@@ -1,0 +1,49 @@
+import type { AuditableModelLike, ModelInstanceLike } from '../../internal-types';
+import type { ModelCall } from '../../model-call';
+import { modelInfo } from '../model-info';
+import type { ModelInfo } from '../model-info';
+import type { RawRow } from '../row-diff';
+import { optionsAt, transactionOfCall } from './capture-context';
+import type { CaptureContext } from './capture-context';
+import { primaryKeyOf, rereadByPrimaryKey } from './row-reader';
+import { hasSqlExpression } from './sql-expression';
+
+/*
+ * Instance writes: `save` (also under `create`, `update`, `findOrCreate`), `destroy`,
+ * `restore`. The row before is what the instance last read or wrote (`_previousDataValues`),
+ * the row after is what Sequelize wrote; no extra statement unless a value was a SQL
+ * expression, whose stored result is read back.
+ */
+
+/** Captures `instance.save()`, `instance.destroy()` or `instance.restore()`. */
+export async function captureInstanceWrite(
+  call: ModelCall,
+  next: () => Promise<unknown>,
+  capture: CaptureContext,
+): Promise<unknown> {
+  const instance = call.instance as ModelInstanceLike;
+  const info = modelInfo(call.model);
+  const options = optionsAt(call.args, 0);
+  const transaction = transactionOfCall(call.model as AuditableModelLike, options);
+  const before = instance.isNewRecord ? null : storedRow(instance);
+  const result = await next();
+  const hardDelete = call.method === 'destroy' && (!info.deletedAt || options.force === true);
+  let after = hardDelete ? null : storedRow(instance);
+  if (after && hasSqlExpression(after)) after = await readBack(info, after, transaction);
+  capture.recorder.recordRows([{ info, before, after }], transaction);
+  return result;
+}
+
+/** The values as stored: what the instance last read from or wrote to the database. */
+function storedRow(instance: ModelInstanceLike): RawRow {
+  return { ...instance._previousDataValues };
+}
+
+async function readBack(
+  info: ModelInfo,
+  row: RawRow,
+  transaction: Parameters<typeof rereadByPrimaryKey>[2],
+): Promise<RawRow> {
+  const reread = await rereadByPrimaryKey(info, [row], transaction);
+  return reread.get(primaryKeyOf(info, row)) ?? row;
+}

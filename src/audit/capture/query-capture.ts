@@ -1,0 +1,16 @@
+import type { QueryInterceptor } from '../../query-call';
+import type { AuditRecorder } from '../recorder';
+import { isAuditSuppressed } from '../suppression';
+import { captureRawWrite, rawWriteOf } from './raw-capture';
+
+/** The query interceptor of the audit side: statement-level records of raw writes. */
+export function createQueryInterceptor(recorder: AuditRecorder): QueryInterceptor {
+  const capture = { recorder };
+  return (call, next) => {
+    const settings = recorder.settings;
+    if (!settings.enabled || !settings.rawQueries || isAuditSuppressed()) return next();
+    const write = rawWriteOf(call);
+    if (!write) return next();
+    return captureRawWrite(call, next, capture, write);
+  };
+}

@@ -1,0 +1,91 @@
+import type { ModelInstanceLike, TransactionLike } from '../../internal-types';
+import type { ModelInfo } from '../model-info';
+import type { RawRow } from '../row-diff';
+
+const OP_OR = Symbol.for('or');
+
+/** How a row read runs: in the writer's transaction, invisible to the user's find hooks. */
+export interface ReadOptions {
+  readonly transaction: TransactionLike | undefined;
+  /** Sequelize's paranoid filter: `true` hides soft-deleted rows. */
+  readonly paranoid: boolean;
+  readonly limit?: number;
+}
+
+/**
+ * Reads the rows matching `where` (the caller's where, with the model's default scope as
+ * Sequelize applies it to the write), every stored column, without running find hooks.
+ */
+export async function readRows(
+  info: ModelInfo,
+  where: unknown,
+  options: ReadOptions,
+): Promise<RawRow[]> {
+  const instances = await info.model.findAll({
+    where,
+    attributes: [...info.columns],
+    transaction: options.transaction ?? null,
+    paranoid: options.paranoid,
+    limit: options.limit,
+    hooks: false,
+    logging: false,
+  });
+  return instances.map(rowOf);
+}
+
+/** Reads rows again by primary key, whatever their scope or soft-delete state now. */
+export async function rereadByPrimaryKey(
+  info: ModelInfo,
+  rows: readonly RawRow[],
+  transaction: TransactionLike | undefined,
+): Promise<Map<string, RawRow>> {
+  const byKey = new Map<string, RawRow>();
+  if (rows.length === 0 || info.primaryKeys.length === 0) return byKey;
+  const instances = await info.model.unscoped().findAll({
+    where: primaryKeyWhere(info, rows),
+    attributes: [...info.columns],
+    transaction: transaction ?? null,
+    paranoid: false,
+    hooks: false,
+    logging: false,
+  });
+  for (const instance of instances) {
+    const row = rowOf(instance);
+    byKey.set(primaryKeyOf(info, row), row);
+  }
+  return byKey;
+}
+
+/** A where clause that matches exactly these rows by primary key. */
+export function primaryKeyWhere(
+  info: ModelInfo,
+  rows: readonly RawRow[],
+): Record<string | symbol, unknown> {
+  if (info.primaryKeys.length === 1) {
+    const [key] = info.primaryKeys;
+    return { [key]: rows.map((row) => row[key]) };
+  }
+  return { [OP_OR]: rows.map((row) => pick(row, info.primaryKeys)) };
+}
+
+/** A map key for a row's primary key (stable across reads of the same row). */
+export function primaryKeyOf(info: ModelInfo, row: RawRow): string {
+  return JSON.stringify(info.primaryKeys.map((key) => normalizeKeyPart(row[key])));
+}
+
+function normalizeKeyPart(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint' || typeof value === 'number') return String(value);
+  return value ?? null;
+}
+
+/** The stored values of an instance, by attribute name. */
+export function rowOf(instance: ModelInstanceLike): RawRow {
+  return { ...instance.dataValues };
+}
+
+function pick(row: RawRow, keys: readonly string[]): RawRow {
+  const picked: RawRow = {};
+  for (const key of keys) picked[key] = row[key];
+  return picked;
+}

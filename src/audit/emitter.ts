@@ -1,0 +1,54 @@
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { AuditEvent } from '../types';
+import { eventToAttributes } from './event-attributes';
+import type { PendingAuditEvent } from './record-builder';
+import { deliverDirectly } from './receivers';
+import type { AuditEventReceiver } from './receivers';
+import { suppressAudit } from './suppression';
+
+/** How one batch of events is emitted. */
+export interface EmitOptions {
+  readonly tracer: Tracer;
+  readonly omitValuesFromSpans: boolean;
+  readonly outcome?: AuditEvent['outcome'];
+  /** Receivers that already persisted these events inside the transaction. */
+  readonly alreadyPersisted?: ReadonlySet<AuditEventReceiver>;
+}
+
+/**
+ * Emits each event as an INTERNAL span `audit <OPERATION> <table>`, parented under the span
+ * that was active when the row changed. One delivery path per event: a recording span that
+ * carries the whole event goes through the span pipeline (the processor reads it in onEnd);
+ * any other event is handed to the receivers directly, so sampling never loses a record.
+ */
+export function emitAuditEvents(events: readonly PendingAuditEvent[], options: EmitOptions): void {
+  for (const pending of events) emitOne(pending, options);
+}
+
+function emitOne(pending: PendingAuditEvent, options: EmitOptions): void {
+  const event = options.outcome ? { ...pending.event, outcome: options.outcome } : pending.event;
+  const parent = pending.parent ? trace.setSpanContext(ROOT_CONTEXT, pending.parent) : ROOT_CONTEXT;
+  const span = options.tracer.startSpan(
+    spanName(event),
+    {
+      kind: SpanKind.INTERNAL,
+      startTime: new Date(event.occurredAt),
+      attributes: eventToAttributes(event, { omitValues: options.omitValuesFromSpans }),
+    },
+    parent,
+  );
+  const viaPipeline =
+    span.isRecording() && !options.omitValuesFromSpans && !options.alreadyPersisted?.size;
+  // The receivers and the processor may write to a database: never audit nor trace that.
+  context.with(suppressTracing(suppressAudit(context.active())), () => {
+    if (!viaPipeline) deliverDirectly(event, span, options.alreadyPersisted);
+    span.end();
+  });
+}
+
+/** `audit UPDATE users`, `audit SOFT_DELETE users`. */
+export function spanName(event: AuditEvent): string {
+  return `audit ${event.operation.toUpperCase()} ${event.table}`;
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { SpanContext } from '@opentelemetry/api';
+import type { AuditContext, AuditEvent, AuditOperation } from '../types';
+import type { AuditSettings, ModelFieldRules } from './audit-settings';
+import { canonicalBytes, toCanonical, truncationMarker } from './canonical-value';
+import type { CanonicalValue } from './canonical-value';
+import type { ModelInfo } from './model-info';
+import { changedFields } from './row-diff';
+import type { RawRow } from './row-diff';
+
+/** Where and when a change happened, taken when the row changed (not when it is emitted). */
+export interface CaptureOrigin {
+  readonly occurredAt: string;
+  readonly auditContext?: Readonly<AuditContext>;
+  /** The span active when the row changed: the audit span's parent. */
+  readonly spanContext?: SpanContext;
+  readonly transactionId?: string;
+}
+
+/** One changed row: its values before and after (null for an insert / a delete). */
+export interface RowChange {
+  readonly info: ModelInfo;
+  readonly before: RawRow | null;
+  readonly after: RawRow | null;
+}
+
+/** A whole statement recorded as one record (raw SQL, capped bulk writes, keyless models). */
+export interface StatementChange {
+  readonly operation: AuditOperation;
+  readonly table: string;
+  readonly dbSystem: string;
+  readonly namespace?: string;
+  readonly model?: string;
+  readonly statement?: string;
+  readonly affectedRows?: number;
+}
+
+/** An audit event waiting to be emitted, with the span it is to be parented under. */
+export interface PendingAuditEvent {
+  readonly event: AuditEvent;
+  readonly parent?: SpanContext;
+}
+
+type CanonicalRow = Record<string, CanonicalValue>;
+
+/** The audit event of a row change; `undefined` when the change changed nothing. */
+export function buildRowEvent(
+  change: RowChange,
+  origin: CaptureOrigin,
+  settings: AuditSettings,
+): PendingAuditEvent | undefined {
+  const { info } = change;
+  const rules = settings.fieldsOf(info.name);
+  const fields = keptFields(info.columns, rules);
+  const changed = changedFields(change.before, change.after, fields);
+  if (change.before && change.after && changed.length === 0) return undefined;
+  const before = change.before && redactedRow(change.before, fields, rules, settings);
+  const after = change.after && redactedRow(change.after, fields, rules, settings);
+  fitRecordSize(before, after, settings.maxRecordBytes);
+  const event: AuditEvent = {
+    ...baseEvent(origin),
+    operation: operationOf(change, info),
+    granularity: 'row',
+    dbSystem: info.dbSystem,
+    table: info.table,
+    model: info.name,
+    recordId: recordIdOf(change.after ?? change.before, info.primaryKeys, settings.maxValueBytes),
+    changedFields: changed,
+    before,
+    after,
+  };
+  if (info.namespace !== undefined) event.namespace = info.namespace;
+  return { event, parent: origin.spanContext };
+}
+
+/** The audit event of a statement-level change. */
+export function buildStatementEvent(
+  change: StatementChange,
+  origin: CaptureOrigin,
+): PendingAuditEvent {
+  const event: AuditEvent = {
+    ...baseEvent(origin),
+    operation: change.operation,
+    granularity: 'statement',
+    dbSystem: change.dbSystem,
+    table: change.table,
+    recordId: null,
+    changedFields: [],
+    before: null,
+    after: null,
+  };
+  if (change.namespace !== undefined) event.namespace = change.namespace;
+  if (change.model !== undefined) event.model = change.model;
+  if (change.statement !== undefined) event.statement = change.statement;
+  if (change.affectedRows !== undefined) event.affectedRows = change.affectedRows;
+  return { event, parent: origin.spanContext };
+}
+
+type BaseEvent = Omit<
+  AuditEvent,
+  | 'operation'
+  | 'granularity'
+  | 'dbSystem'
+  | 'table'
+  | 'recordId'
+  | 'changedFields'
+  | 'before'
+  | 'after'
+>;
+
+function baseEvent(origin: CaptureOrigin): BaseEvent {
+  const base: BaseEvent = { eventId: randomUUID(), occurredAt: origin.occurredAt };
+  const { auditContext, spanContext } = origin;
+  if (auditContext?.actor) base.actor = { ...auditContext.actor };
+  if (auditContext?.tenant !== undefined) base.tenantId = auditContext.tenant;
+  if (auditContext?.reason !== undefined) base.reason = auditContext.reason;
+  const requestId = auditContext?.requestId ?? spanContext?.traceId;
+  if (requestId !== undefined) base.requestId = requestId;
+  if (spanContext) {
+    base.traceId = spanContext.traceId;
+    base.spanId = spanContext.spanId;
+  }
+  if (origin.transactionId !== undefined) base.transactionId = origin.transactionId;
+  return base;
+}
+
+function keptFields(columns: readonly string[], rules: ModelFieldRules): string[] {
+  return columns.filter(
+    (field) =>
+      !rules.excludeFields.has(field) && (!rules.includeFields || rules.includeFields.has(field)),
+  );
+}
+
+function redactedRow(
+  row: RawRow,
+  fields: readonly string[],
+  rules: ModelFieldRules,
+  settings: AuditSettings,
+): CanonicalRow {
+  const canonical: CanonicalRow = {};
+  for (const field of fields) {
+    if (field in row) canonical[field] = toCanonical(row[field], settings.maxValueBytes);
+  }
+  return rules.redactor.redactRow(canonical);
+}
+
+function operationOf(change: RowChange, info: ModelInfo): AuditOperation {
+  if (!change.before) return 'insert';
+  if (!change.after) return 'delete';
+  if (info.deletedAt) {
+    const wasDeleted = change.before[info.deletedAt] != null;
+    const isDeleted = change.after[info.deletedAt] != null;
+    if (!wasDeleted && isDeleted) return 'soft_delete';
+    if (wasDeleted && !isDeleted) return 'restore';
+  }
+  return 'update';
+}
+
+/** The primary key as text, or canonical JSON (sorted keys) for a composite key. */
+export function recordIdOf(
+  row: RawRow | null,
+  primaryKeys: readonly string[],
+  maxValueBytes: number,
+): string | null {
+  if (!row || primaryKeys.length === 0) return null;
+  if (primaryKeys.length === 1) {
+    const value = toCanonical(row[primaryKeys[0]], maxValueBytes);
+    if (value === null) return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const key: CanonicalRow = {};
+  for (const name of [...primaryKeys].sort()) key[name] = toCanonical(row[name], maxValueBytes);
+  return JSON.stringify(key);
+}
+
+/** Replaces the largest values by truncation markers until before + after fit the cap. */
+function fitRecordSize(
+  before: CanonicalRow | null,
+  after: CanonicalRow | null,
+  maxRecordBytes: number,
+): void {
+  let total = (before ? canonicalBytes(before) : 0) + (after ? canonicalBytes(after) : 0);
+  if (total <= maxRecordBytes) return;
+  const entries = [before, after]
+    .filter((row): row is CanonicalRow => row !== null)
+    .flatMap((row) =>
+      Object.keys(row).map((field) => ({ row, field, bytes: canonicalBytes(row[field]) })),
+    )
+    .sort((a, b) => b.bytes - a.bytes);
+  for (const { row, field, bytes } of entries) {
+    if (total <= maxRecordBytes) return;
+    const marker = truncationMarker(bytes);
+    row[field] = marker;
+    total -= bytes - canonicalBytes(marker);
+  }
+}

@@ -1,0 +1,82 @@
+import { context, trace } from '@opentelemetry/api';
+import type { DiagLogger, Tracer } from '@opentelemetry/api';
+import type { TransactionLike } from '../internal-types';
+import type { AuditSettings } from './audit-settings';
+import { getAuditContext } from './context';
+import { emitAuditEvents } from './emitter';
+import type { EmitOptions } from './emitter';
+import { buildRowEvent, buildStatementEvent } from './record-builder';
+import type {
+  CaptureOrigin,
+  PendingAuditEvent,
+  RowChange,
+  StatementChange,
+} from './record-builder';
+import { TransactionBuffers } from './transaction-buffer';
+
+/** What the recorder needs from the instrumentation, read on every use (config can change). */
+export interface RecorderDeps {
+  tracer(): Tracer;
+  settings(): AuditSettings;
+  diag: DiagLogger;
+}
+
+/**
+ * Turns captured changes into audit events and sends them on their way: held in the
+ * transaction's buffer until COMMIT, or emitted at once for an autocommit write (the event
+ * is handed to the span pipeline / receivers before the application's call resolves).
+ */
+export class AuditRecorder {
+  readonly buffers = new TransactionBuffers();
+
+  constructor(private readonly deps: RecorderDeps) {}
+
+  get settings(): AuditSettings {
+    return this.deps.settings();
+  }
+
+  /** The origin of a change happening now, in the current async context. */
+  originNow(transaction: TransactionLike | undefined): CaptureOrigin {
+    const spanContext = trace.getSpan(context.active())?.spanContext();
+    return {
+      occurredAt: new Date().toISOString(),
+      auditContext: getAuditContext(),
+      spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined,
+      transactionId: transaction?.id,
+    };
+  }
+
+  recordRows(changes: readonly RowChange[], transaction: TransactionLike | undefined): void {
+    if (changes.length === 0) return;
+    const origin = this.originNow(transaction);
+    const settings = this.settings;
+    const events: PendingAuditEvent[] = [];
+    for (const change of changes) {
+      const pending = buildRowEvent(change, origin, settings);
+      if (pending) events.push(pending);
+    }
+    this.dispatch(events, transaction);
+  }
+
+  recordStatement(change: StatementChange, transaction: TransactionLike | undefined): void {
+    this.dispatch([buildStatementEvent(change, this.originNow(transaction))], transaction);
+  }
+
+  /** Emits events now (after a commit, or for autocommit writes). */
+  emit(
+    events: readonly PendingAuditEvent[],
+    options: Pick<EmitOptions, 'outcome' | 'alreadyPersisted'> = {},
+  ): void {
+    emitAuditEvents(events, {
+      tracer: this.deps.tracer(),
+      omitValuesFromSpans: this.settings.omitValuesFromSpans,
+      ...options,
+    });
+  }
+
+  private dispatch(events: readonly PendingAuditEvent[], transaction: TransactionLike | undefined) {
+    if (events.length === 0) return;
+    if (transaction && !transaction.finished) this.buffers.add(transaction, events);
+    else this.emit(events, { outcome: 'committed' });
+  }
+}

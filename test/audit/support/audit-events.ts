@@ -1,0 +1,53 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { AuditEvent, AuditEventReceiver } from '../../../src';
+import { auditSpanToEvent, registerAuditReceiver } from '../../../src';
+import { wasDeliveredDirectly } from '../../../src/audit/receivers';
+import { spanExporter } from '../../support/setup';
+
+/**
+ * Every audit event the instrumentation delivered since the last reset, through either path:
+ * audit spans that reached the span pipeline carrying the event, and events handed to
+ * receivers directly (unsampled spans, values kept out of spans).
+ */
+export class AuditEventCollector implements AuditEventReceiver {
+  readonly direct: AuditEvent[] = [];
+  private unregister?: () => void;
+
+  start(): this {
+    this.unregister = registerAuditReceiver(this);
+    return this;
+  }
+
+  stop(): void {
+    this.unregister?.();
+  }
+
+  receiveAuditEvent(event: AuditEvent): void {
+    this.direct.push(event);
+  }
+
+  reset(): void {
+    this.direct.length = 0;
+  }
+
+  /** Audit spans that the span pipeline delivers (not delivered directly). */
+  pipelineEvents(): AuditEvent[] {
+    return auditSpans()
+      .filter((span) => !wasDeliveredDirectly(span))
+      .map((span) => auditSpanToEvent(span))
+      .filter((event): event is AuditEvent => event !== undefined);
+  }
+
+  /** All delivered events, in delivery order within each path. */
+  all(): AuditEvent[] {
+    return [...this.pipelineEvents(), ...this.direct].sort(byOccurrence);
+  }
+}
+
+export function auditSpans(): ReadableSpan[] {
+  return spanExporter.getFinishedSpans().filter((span) => span.name.startsWith('audit '));
+}
+
+function byOccurrence(a: AuditEvent, b: AuditEvent): number {
+  return a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0;
+}
