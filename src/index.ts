@@ -19,3 +19,7 @@ export type { VerifyChainsOptions, VerifyProgress } from './store/verify-chains'
 export { openAuditStore, createAuditStore } from './store/open-store';
 export type { OpenAuditStoreOptions } from './store/open-store';
 export { isAuditStoreContext, isAuditStoreQuery } from './store/store-context';
+export { AuditTrail } from './query/audit-trail';
+export type { AuditTrailOptions } from './query/audit-trail';
+export type { FollowOptions } from './query/follow';
+export type * from './query/trail-types';

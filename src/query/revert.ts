@@ -1,8 +1,9 @@
+import { REDACTED_MARKER } from '../audit/redaction';
 import { sameValue } from './record-key';
 import type { RevertPlan, RowState, RowValues } from './trail-types';
 
-/** How a redacted value is written in `mask` mode; such a value cannot be written back. */
-export const REDACTED_MASK = '[REDACTED]';
+/** Values the trail holds in place of the real one: masked, keyed hash, truncated. */
+const STAND_IN = /^hmac-sha256:[0-9a-f]{64}$|^\[truncated: \d+ bytes\]$/;
 
 const HAS_VALUES = new Set(['present', 'soft_deleted']);
 
@@ -34,8 +35,10 @@ function changedValues(current: RowValues, target: RowValues): RowValues {
 }
 
 function withRecoverability(values: RowValues): Pick<RevertPlan, 'values' | 'unrecoverableFields'> {
-  const unrecoverableFields = Object.keys(values).filter(
-    (field) => values[field] === REDACTED_MASK,
-  );
+  const unrecoverableFields = Object.keys(values).filter((field) => isStandIn(values[field]));
   return { values, unrecoverableFields };
+}
+
+function isStandIn(value: unknown): boolean {
+  return value === REDACTED_MARKER || (typeof value === 'string' && STAND_IN.test(value));
 }

@@ -149,7 +149,7 @@ export interface RevertPlan {
   action: 'none' | 'update' | 'restore' | 'insert' | 'delete';
   /** The values to write. */
   values: RowValues;
-  /** Fields of `values` that were redacted in the trail and cannot be restored from it. */
+  /** Fields of `values` the trail holds only redacted or truncated: they cannot be restored from it. */
   unrecoverableFields: string[];
   current: RowState;
   target: RowState;
