@@ -61,7 +61,11 @@ function queryText(
   const maxLength = config.maxQueryTextLength ?? DEFAULT_MAX_QUERY_TEXT_LENGTH;
   if (config.sanitizeQueries === false) return call.sql.slice(0, maxLength);
   const mysqlQuoting = dialect === 'mysql' || dialect === 'mariadb';
-  return sanitizeSql(call.sql, { mysqlQuoting, maxLength });
+  return sanitizeSql(call.sql, {
+    mysqlQuoting,
+    bracketIdentifiers: dialect === 'mssql',
+    maxLength,
+  });
 }
 
 function modelNameOf(call: QueryCall): string | undefined {

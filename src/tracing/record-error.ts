@@ -37,7 +37,10 @@ function errorName(error: unknown): string {
  */
 export function sanitizedMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return sanitizeSql(message, { mysqlQuoting: true, maxLength: MAX_MESSAGE_LENGTH });
+  // The mariadb driver appends the statement and its parameters after "\nsql: ".
+  const statementStart = message.indexOf('\nsql: ');
+  const ownMessage = statementStart >= 0 ? message.slice(0, statementStart) : message;
+  return sanitizeSql(ownMessage, { mysqlQuoting: true, maxLength: MAX_MESSAGE_LENGTH });
 }
 
 /** The stack frames of an error, without its message (which may hold values). */

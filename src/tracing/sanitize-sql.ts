@@ -9,6 +9,8 @@
 export interface SanitizeOptions {
   /** MySQL and MariaDB: backslash escapes inside strings, double quotes delimit strings. */
   readonly mysqlQuoting: boolean;
+  /** SQL Server: `[...]` delimits an identifier (elsewhere it may hold array literals). */
+  readonly bracketIdentifiers?: boolean;
   /** Stop once the output reaches this length. */
   readonly maxLength: number;
 }
@@ -117,7 +119,7 @@ export function sanitizeSql(sql: string, options: SanitizeOptions): string {
       literal = true;
     } else if (code === DOUBLE_QUOTE || code === BACKTICK) {
       next = endOfQuoted(sql, i, code, false);
-    } else if (code === BRACKET_OPEN) {
+    } else if (code === BRACKET_OPEN && options.bracketIdentifiers) {
       const close = sql.indexOf(']', i);
       next = close < 0 ? sql.length : close + 1;
     } else if (code === DASH && sql.charCodeAt(i + 1) === DASH) {

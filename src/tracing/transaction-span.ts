@@ -20,11 +20,18 @@ import type { TracingDeps } from './tracing-wiring';
 const TRANSACTION_KEY = createContextKey('otel-sequelize-audit transaction');
 
 interface TransactionSpan {
+  readonly transaction: TransactionLike;
   readonly span: Span;
-  /** The transaction span active, and the transaction marked. */
-  readonly context: Context;
   readonly dbSystem: string;
   ended: boolean;
+}
+
+/**
+ * `base` with the transaction's span active and the transaction marked. Everything else of
+ * `base` (the enclosing model call, the audit context, ...) is kept.
+ */
+function enter(base: Context, traced: TransactionSpan): Context {
+  return trace.setSpan(base, traced.span).setValue(TRANSACTION_KEY, traced.transaction);
 }
 
 const OUTCOME = { commit: 'committed', rollback: 'rolled_back' } as const;
@@ -50,7 +57,7 @@ export class TransactionTracing {
   parentContext(active: Context, transaction: TransactionLike | undefined): Context {
     if (!transaction || active.getValue(TRANSACTION_KEY) === transaction) return active;
     const traced = this.spans.get(transaction);
-    return traced && !traced.ended ? traced.context : active;
+    return traced && !traced.ended ? enter(active, traced) : active;
   }
 
   /**
@@ -67,7 +74,7 @@ export class TransactionTracing {
       const withSpan = (transaction: TransactionLike) => {
         const traced = spans.get(transaction);
         return traced
-          ? context.with(traced.context, callback, undefined, transaction)
+          ? context.with(enter(context.active(), traced), callback, undefined, transaction)
           : callback(transaction);
       };
       const patchedArgs = [...args];
@@ -93,13 +100,13 @@ export class TransactionTracing {
       parent,
     );
     const traced: TransactionSpan = {
+      transaction,
       span,
-      context: trace.setSpan(parent, span).setValue(TRANSACTION_KEY, transaction),
       dbSystem: connection.dbSystem,
       ended: false,
     };
     this.spans.set(transaction, traced);
-    return context.with(traced.context, next).catch((error: unknown) => {
+    return context.with(enter(parent, traced), next).catch((error: unknown) => {
       // A failed BEGIN is rolled back inside prepareEnvironment, which may have ended it.
       this.end(traced, undefined, error);
       throw error;
@@ -110,7 +117,7 @@ export class TransactionTracing {
     const traced = this.spans.get(call.transaction);
     if (!traced || traced.ended) return next();
     const outcome = OUTCOME[call.action as keyof typeof OUTCOME];
-    return context.with(traced.context, next).then(
+    return context.with(enter(context.active(), traced), next).then(
       (result) => {
         this.end(traced, outcome);
         return result;
@@ -143,7 +150,10 @@ function transactionAttributes(
   const isolationLevel = options.isolationLevel ?? transaction.sequelize.options.isolationLevel;
   if (typeof isolationLevel === 'string')
     attributes[ATTR_TRANSACTION_ISOLATION_LEVEL] = isolationLevel;
-  if (options.type) attributes[ATTR_TRANSACTION_TYPE] = options.type;
+  // Only SQLite's BEGIN takes a type (DEFERRED, IMMEDIATE, EXCLUSIVE).
+  if (options.type && transaction.sequelize.getDialect() === 'sqlite') {
+    attributes[ATTR_TRANSACTION_TYPE] = options.type;
+  }
   if (options.readOnly) attributes[ATTR_TRANSACTION_READ_ONLY] = true;
   if (transaction.parent) attributes[ATTR_TRANSACTION_SAVEPOINT] = transaction.name;
   return attributes;
