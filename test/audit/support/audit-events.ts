@@ -26,8 +26,10 @@ export class AuditEventCollector implements AuditEventReceiver {
     this.direct.push(event);
   }
 
+  /** Forgets every event delivered so far (and every finished span). */
   reset(): void {
     this.direct.length = 0;
+    spanExporter.reset();
   }
 
   /** Audit spans that the span pipeline delivers (not delivered directly). */
