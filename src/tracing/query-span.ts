@@ -1,11 +1,6 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import {
-  hrTime,
-  hrTimeDuration,
-  hrTimeToMilliseconds,
-  isTracingSuppressed,
-} from '@opentelemetry/core';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import {
   ATTR_DB_COLLECTION_NAME,
@@ -47,7 +42,8 @@ interface QuerySpan {
   /** The parent context with this span active. */
   readonly context: Context;
   readonly attributes: Attributes;
-  readonly startTime: ReturnType<typeof hrTime>;
+  /** `performance.now()` when the span started: the metric measures the span's interval. */
+  readonly startTime: number;
   readonly connection: ConnectionInfo;
   /** Built only when a hook needs it. */
   readonly requestInfo?: QueryRequestInfo;
@@ -142,10 +138,10 @@ export function createQuerySpanInterceptor(
     const connection = connectionInfo(call.sequelize);
     const shape = statementShape(call);
     const attributes = spanAttributes(call, shape, connection, deps, config);
-    const startTime = hrTime();
+    const startTime = performance.now();
     const span = deps
       .tracer()
-      .startSpan(shape.summary, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
+      .startSpan(shape.summary, { kind: SpanKind.CLIENT, attributes }, parent);
     const needsInfo = config.requestHook !== undefined || config.responseHook !== undefined;
     const requestInfo = needsInfo ? requestInfoOf(call, shape, connection) : undefined;
     const { requestHook } = config;
@@ -181,9 +177,8 @@ export function createQuerySpanInterceptor(
         info.error = error instanceof Error ? error : new Error(String(error));
       runHook(() => responseHook(span, info));
     }
-    const endTime = hrTime();
-    span.end(endTime);
-    const seconds = hrTimeToMilliseconds(hrTimeDuration(traced.startTime, endTime)) / 1000;
+    span.end();
+    const seconds = (performance.now() - traced.startTime) / 1000;
     deps.durationHistogram().record(seconds, metricAttributes(attributes));
   };
 

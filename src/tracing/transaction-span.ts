@@ -27,6 +27,19 @@ interface TransactionSpan {
 }
 
 /**
+ * Whether work in `active` already runs inside `transaction`: in it, or in one of its
+ * savepoints (Sequelize sends a savepoint's SAVEPOINT and ROLLBACK TO on the outer one).
+ */
+function isInside(active: Context, transaction: TransactionLike): boolean {
+  let current = active.getValue(TRANSACTION_KEY) as TransactionLike | undefined;
+  while (current) {
+    if (current === transaction) return true;
+    current = current.parent;
+  }
+  return false;
+}
+
+/**
  * `base` with the transaction's span active and the transaction marked. Everything else of
  * `base` (the enclosing model call, the audit context, ...) is kept.
  */
@@ -55,7 +68,7 @@ export class TransactionTracing {
    * work passed `{ transaction }` from elsewhere).
    */
   parentContext(active: Context, transaction: TransactionLike | undefined): Context {
-    if (!transaction || active.getValue(TRANSACTION_KEY) === transaction) return active;
+    if (!transaction || isInside(active, transaction)) return active;
     const traced = this.spans.get(transaction);
     return traced && !traced.ended ? enter(active, traced) : active;
   }

@@ -30,15 +30,10 @@ export function parentOf(span: ReadableSpan): ReadableSpan | undefined {
   return tracedSpans().find((candidate) => candidate.spanContext().spanId === parentId);
 }
 
+/** The children of a span in the order they ended (for sequential work, the order they ran). */
 export function childrenOf(span: ReadableSpan): ReadableSpan[] {
   const id = span.spanContext().spanId;
-  return tracedSpans()
-    .filter((candidate) => candidate.parentSpanContext?.spanId === id)
-    .sort((a, b) => compareStart(a, b));
-}
-
-function compareStart(a: ReadableSpan, b: ReadableSpan): number {
-  return a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1];
+  return tracedSpans().filter((candidate) => candidate.parentSpanContext?.spanId === id);
 }
 
 export function childNames(span: ReadableSpan): string[] {
