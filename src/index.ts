@@ -18,8 +18,17 @@ export { verifyChains } from './store/verify-chains';
 export type { VerifyChainsOptions, VerifyProgress } from './store/verify-chains';
 export { openAuditStore, createAuditStore } from './store/open-store';
 export type { OpenAuditStoreOptions } from './store/open-store';
-export { isAuditStoreContext, isAuditStoreQuery } from './store/store-context';
 export { AuditTrail } from './query/audit-trail';
 export type { AuditTrailOptions } from './query/audit-trail';
 export type { FollowOptions } from './query/follow';
 export type * from './query/trail-types';
+export { OtlpLogAuditStore } from './store/otlp/otlp-log-audit-store';
+export type { OtlpLogAuditStoreOptions, AuditLogResource } from './store/otlp/otlp-log-audit-store';
+export { AuditSpanProcessor } from './processor/audit-span-processor';
+export type {
+  AuditSpanProcessorOptions,
+  AuditDurability,
+  AuditOverflowPolicy,
+  AuditRetryOptions,
+  AuditSpoolOptions,
+} from './processor/processor-options';

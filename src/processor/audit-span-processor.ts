@@ -1,0 +1,174 @@
+import { diag } from '@opentelemetry/api';
+import type { Context, DiagLogger } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { registerAuditReceiver, wasDeliveredDirectly } from '../audit/receivers';
+import type { AuditEventReceiver } from '../audit/receivers';
+import type { TransactionLike } from '../internal-types';
+import { ATTR_AUDIT_EVENT_ID } from '../semconv';
+import { isTransactionalStore } from '../store/audit-store';
+import type { AuditEvent } from '../types';
+import { AuditWriter } from './audit-writer';
+import { BoundedQueue } from './event-queue';
+import type { AuditSpanProcessorOptions, ResolvedProcessorOptions } from './processor-options';
+import { resolveProcessorOptions } from './processor-options';
+import { ProcessorMetrics } from './processor-metrics';
+import type { QueueItem } from './queue-item';
+import { toAuditEvent } from './queue-item';
+
+/**
+ * Persists audit records durably and tamper-evidently. Audit spans (and the events handed
+ * over directly when a trace is not sampled) are queued in memory, sealed into this
+ * writer's hash chain and written to the store in batches by one background writer;
+ * while the store fails they are spooled to a local journal and replayed in order. Every
+ * other span passes through untouched, so it sits beside the exporting processor.
+ *
+ * @example
+ * const store = new SqlAuditStore({ sequelize });
+ * new NodeSDK({
+ *   spanProcessors: [new AuditSpanProcessor({ store }), new BatchSpanProcessor(new OTLPTraceExporter())],
+ *   instrumentations: [new SequelizeAuditInstrumentation()],
+ * });
+ */
+export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
+  /**
+   * Transactional durability (set only with `durability: 'transactional'`): called by the
+   * instrumentation just before a transaction's COMMIT with that transaction's events.
+   */
+  readonly persistWithinTransaction?: (
+    events: readonly AuditEvent[],
+    transaction: TransactionLike,
+  ) => Promise<void>;
+
+  private readonly options: ResolvedProcessorOptions;
+  private readonly queue: BoundedQueue<QueueItem>;
+  private readonly writer: AuditWriter;
+  private readonly metrics: ProcessorMetrics;
+  private readonly diag: DiagLogger;
+  private readonly unregister: () => void;
+  private flushTimer?: NodeJS.Timeout;
+  private shutdownPromise?: Promise<void>;
+  private droppedSinceLog = 0;
+  private warnedNotJoinable = false;
+
+  constructor(options: AuditSpanProcessorOptions) {
+    this.options = resolveProcessorOptions(options);
+    this.diag = diag.createComponentLogger({ namespace: 'otel-sequelize-audit/processor' });
+    this.queue = new BoundedQueue(this.options.maxQueueSize);
+    this.metrics = new ProcessorMetrics(
+      this.options.store.name,
+      { queueLength: () => this.queue.length, spoolBytes: () => this.writer.spoolBytes() },
+      this.options.meterProvider,
+    );
+    this.writer = new AuditWriter(this.options, this.queue, this.metrics, this.diag);
+    if (this.options.durability === 'transactional') {
+      this.persistWithinTransaction = (events, transaction) =>
+        this.persistInTransaction(events, transaction);
+    }
+    this.unregister = registerAuditReceiver(this);
+    void this.writer.kick();
+  }
+
+  /** This writer's hash-chain stream. */
+  get streamId(): string {
+    return this.options.streamId;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (span.attributes[ATTR_AUDIT_EVENT_ID] === undefined || wasDeliveredDirectly(span)) return;
+    this.enqueue(span);
+  }
+
+  receiveAuditEvent(event: AuditEvent): void {
+    this.enqueue(event);
+  }
+
+  /** Writes everything queued so far (to the store, or to the spool if the store fails). */
+  forceFlush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Flushes, stops taking records, writes a checkpoint and closes the spool (and the store, unless told otherwise). */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.stop();
+    return this.shutdownPromise;
+  }
+
+  private async stop(): Promise<void> {
+    this.unregister();
+    clearTimeout(this.flushTimer);
+    await this.writer.flush();
+    await this.writer.close();
+    if (this.options.closeStoreOnShutdown) await this.options.store.close();
+  }
+
+  private enqueue(item: QueueItem): void {
+    if (this.shutdownPromise) {
+      this.drop('the processor is shut down');
+      return;
+    }
+    if (!this.queue.push(item)) {
+      this.overflow(item);
+      return;
+    }
+    if (this.queue.length >= this.options.maxBatchSize) {
+      void this.writer.kick();
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        void this.writer.kick();
+      }, this.options.flushIntervalMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Queue full: the store has been failing and the spool is at its limit (or unusable). */
+  private overflow(item: QueueItem): void {
+    void this.writer.kick();
+    const journal = this.writer.spoolForOverflow();
+    if (this.options.overflow === 'block' && journal) {
+      const event = toAuditEvent(item);
+      if (!event) return;
+      try {
+        journal.appendSync({ events: [event] });
+        this.metrics.recordSpooled(1);
+        return;
+      } catch (error) {
+        this.diag.error('audit spool append failed on the overflow path', error);
+      }
+    }
+    this.drop(`the queue holds ${this.options.maxQueueSize} records and the spool is full`);
+  }
+
+  private drop(why: string): void {
+    this.metrics.recordDropped(1);
+    this.droppedSinceLog += 1;
+    if (this.droppedSinceLog === 1 || this.droppedSinceLog % 1000 === 0) {
+      this.diag.error(`audit records dropped (${this.droppedSinceLog} so far): ${why}`);
+    }
+  }
+
+  private async persistInTransaction(
+    events: readonly AuditEvent[],
+    transaction: TransactionLike,
+  ): Promise<void> {
+    const { store } = this.options;
+    const enqueueAfterCommit = () =>
+      transaction.afterCommit(() => {
+        for (const event of events) this.enqueue(event);
+      });
+    if (!isTransactionalStore(store) || !store.canJoin(transaction)) {
+      if (!this.warnedNotJoinable) {
+        this.warnedNotJoinable = true;
+        this.diag.warn(
+          `durability 'transactional' needs a SqlAuditStore on the application's Sequelize; store "${store.name}" is written after COMMIT instead`,
+        );
+      }
+      enqueueAfterCommit();
+      return;
+    }
+    await store.insertUnsealed(events, this.options.streamId, transaction);
+    enqueueAfterCommit();
+  }
+}

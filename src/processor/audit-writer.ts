@@ -1,0 +1,314 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { isTransactionalStore } from '../store/audit-store';
+import type { AuditEvent, AuditRecord } from '../types';
+import { ChainSealer } from './chain-sealer';
+import type { BoundedQueue } from './event-queue';
+import type { ResolvedProcessorOptions } from './processor-options';
+import type { ProcessorMetrics } from './processor-metrics';
+import type { QueueItem } from './queue-item';
+import { toAuditEvents } from './queue-item';
+import { backoffDelay, sleep } from './retry';
+import type { SpoolEntry } from './spool-journal';
+import { SpoolJournal } from './spool-journal';
+
+/** A batch on its way to the store: events until they are sealed, records after. */
+interface Batch {
+  events?: AuditEvent[];
+  records?: AuditRecord[];
+}
+
+const UNSEALED_PAGE = 1000;
+
+/**
+ * The one background writer of a processor: takes batches from the queue, seals them into
+ * the chain, writes them to the store with retries, spools them to the local journal while
+ * the store fails and replays the journal in order when it is back. Everything here runs off
+ * the application's request path, in a context where tracing is suppressed.
+ */
+export class AuditWriter {
+  readonly sealer: ChainSealer;
+  private journal?: SpoolJournal;
+  private orphans: SpoolJournal[] = [];
+  private ready = false;
+  private readyAttempt = 0;
+  private readyRetryAt = 0;
+  private storeAttempt = 0;
+  private storeRetryAt = 0;
+  private held?: Batch;
+  private replaySealed?: { next: number; records: AuditRecord[] };
+  private loop?: Promise<void>;
+  private wakeTimer?: NodeJS.Timeout;
+  private sinceCheckpoint = 0;
+  private lastCheckpointAt = Date.now();
+  private persistedHead?: { seq: number; hash: string };
+
+  constructor(
+    private readonly options: ResolvedProcessorOptions,
+    private readonly queue: BoundedQueue<QueueItem>,
+    private readonly metrics: ProcessorMetrics,
+    private readonly diag: DiagLogger,
+  ) {
+    this.sealer = new ChainSealer(options.streamId);
+  }
+
+  /** Starts the loop unless it runs; resolves when that run ends. */
+  kick(): Promise<void> {
+    this.loop ??= context
+      .with(suppressTracing(ROOT_CONTEXT), () => this.run())
+      .catch((error: unknown) => this.diag.error('audit writer failed; will retry', error))
+      .finally(() => {
+        this.loop = undefined;
+      });
+    return this.loop;
+  }
+
+  /** Writes (or spools) everything queued now, tries the store once more, writes a checkpoint. */
+  async flush(): Promise<void> {
+    this.storeRetryAt = 0;
+    this.readyRetryAt = 0;
+    do {
+      await this.kick();
+    } while (this.queue.length > 0 && !this.held);
+    await this.writeCheckpoint();
+  }
+
+  /** The spool journal of the `block` overflow path; undefined until opened. */
+  spoolForOverflow(): SpoolJournal | undefined {
+    return this.journal;
+  }
+
+  spoolBytes(): number {
+    return [...this.orphans, ...(this.journal ? [this.journal] : [])].reduce(
+      (n, j) => n + j.pendingBytes,
+      0,
+    );
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.wakeTimer);
+    await Promise.all(
+      [...this.orphans, ...(this.journal ? [this.journal] : [])].map((j) => j.close()),
+    );
+    this.orphans = [];
+    this.journal = undefined;
+  }
+
+  private async run(): Promise<void> {
+    await this.openSpool();
+    for (;;) {
+      const ready = await this.ensureReady();
+      if (ready && !(await this.replaySpool())) this.scheduleWake(this.storeRetryAt);
+      const batch = this.held ?? this.takeBatch();
+      if (!batch) return;
+      this.held = batch;
+      if (!(await this.persist(batch, ready))) {
+        this.scheduleWake(Date.now() + this.options.retry.maxDelayMs);
+        return;
+      }
+      this.held = undefined;
+    }
+  }
+
+  private takeBatch(): Batch | undefined {
+    const items = this.queue.take(this.options.maxBatchSize);
+    return items.length ? { events: toAuditEvents(items) } : undefined;
+  }
+
+  /** True when the batch is in the store or in the spool. */
+  private async persist(batch: Batch, ready: boolean): Promise<boolean> {
+    if (!ready) return this.spool({ events: batch.events ?? [] }, batch.events?.length ?? 0);
+    batch.records ??= this.sealer.seal(batch.events ?? []);
+    batch.events = undefined;
+    const records = batch.records;
+    if (records.length === 0) return true;
+    if (this.spoolHasPending() || Date.now() < this.storeRetryAt) {
+      return this.spool({ records }, records.length);
+    }
+    if (await this.writeWithRetry(records)) return true;
+    return this.spool({ records }, records.length);
+  }
+
+  private async writeWithRetry(records: AuditRecord[]): Promise<boolean> {
+    const { maxAttempts, initialDelayMs, maxDelayMs } = this.options.retry;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      try {
+        await this.write(records);
+        return true;
+      } catch (error) {
+        this.metrics.recordRetried(records.length);
+        this.diag.warn(
+          `audit store "${this.options.store.name}" write failed (attempt ${attempt} of ${maxAttempts})`,
+          error,
+        );
+        if (attempt < maxAttempts) await sleep(backoffDelay(attempt, initialDelayMs, maxDelayMs));
+      }
+    }
+    this.storeFailed();
+    return false;
+  }
+
+  private async write(records: AuditRecord[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    await this.options.store.append(records);
+    this.metrics.recordPersisted(records.length, Number(process.hrtime.bigint() - started) / 1e9);
+    this.storeAttempt = 0;
+    for (let i = records.length - 1; i >= 0; i -= 1) {
+      if (records[i].stream === this.sealer.stream) {
+        this.persistedHead = { seq: records[i].seq, hash: records[i].hash };
+        break;
+      }
+    }
+    this.sinceCheckpoint += records.length;
+    if (
+      this.sinceCheckpoint >= this.options.checkpointEveryRecords ||
+      Date.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs
+    ) {
+      await this.writeCheckpoint();
+    }
+  }
+
+  private storeFailed(): void {
+    this.storeAttempt += 1;
+    const { initialDelayMs, maxDelayMs } = this.options.retry;
+    this.storeRetryAt = Date.now() + backoffDelay(this.storeAttempt, initialDelayMs, maxDelayMs);
+  }
+
+  private async spool(entry: SpoolEntry, count: number): Promise<boolean> {
+    const journal = this.journal;
+    if (!journal || journal.pendingBytes >= this.options.spoolMaxBytes) return false;
+    try {
+      await journal.append(entry);
+      this.metrics.recordSpooled(count);
+      return true;
+    } catch (error) {
+      this.diag.error(
+        `audit spool "${journal.file}" write failed; the batch stays in memory`,
+        error,
+      );
+      return false;
+    }
+  }
+
+  private spoolHasPending(): boolean {
+    return this.orphans.some((j) => j.hasPending) || (this.journal?.hasPending ?? false);
+  }
+
+  /** Replays spooled batches in order; false when the store failed (and a retry is scheduled). */
+  private async replaySpool(): Promise<boolean> {
+    for (const journal of [...this.orphans, ...(this.journal ? [this.journal] : [])]) {
+      while (journal.hasPending) {
+        if (Date.now() < this.storeRetryAt) return false;
+        const head = await journal.peek();
+        if (!head) break;
+        const records =
+          head.entry?.records ?? this.sealForReplay(head.entry?.events ?? [], head.next);
+        try {
+          if (records.length) await this.write(records);
+        } catch (error) {
+          this.metrics.recordRetried(records.length);
+          this.diag.warn(
+            `audit store "${this.options.store.name}" still failing; spool replay waits`,
+            error,
+          );
+          this.storeFailed();
+          return false;
+        }
+        this.replaySealed = undefined;
+        await journal.consume(head.next);
+      }
+    }
+    await this.releaseDrainedOrphans();
+    return true;
+  }
+
+  /** Seals a spooled events entry once, and reuses that sealing until it is written. */
+  private sealForReplay(events: AuditEvent[], next: number): AuditRecord[] {
+    if (this.replaySealed?.next !== next)
+      this.replaySealed = { next, records: this.sealer.seal(events) };
+    return this.replaySealed.records;
+  }
+
+  private async releaseDrainedOrphans(): Promise<void> {
+    const drained = this.orphans.filter((j) => !j.hasPending);
+    this.orphans = this.orphans.filter((j) => j.hasPending);
+    await Promise.all(drained.map((j) => j.close()));
+  }
+
+  private async openSpool(): Promise<void> {
+    if (this.journal) return;
+    const directory = this.options.spoolDirectory;
+    try {
+      this.journal = await SpoolJournal.open(directory, this.sealer.stream);
+      this.orphans = await SpoolJournal.adoptOrphans(directory, this.journal.file);
+    } catch (error) {
+      this.diag.error(
+        `audit spool directory "${directory}" is not usable; batches stay in memory while the store fails`,
+        error,
+      );
+    }
+  }
+
+  /** Initializes the store and resumes the chain; false while the store is unreachable. */
+  private async ensureReady(): Promise<boolean> {
+    if (this.ready) return true;
+    if (Date.now() < this.readyRetryAt) return false;
+    const { store } = this.options;
+    try {
+      await store.init();
+      const head = await store.streamHead(this.sealer.stream);
+      const spooled = [this.journal, ...this.orphans].map((j) => j?.lastSealed(this.sealer.stream));
+      this.sealer.resume(
+        head ? { seq: head.lastSeq, hash: head.lastHash } : null,
+        ...(await Promise.all(spooled)),
+      );
+      this.ready = true;
+      await this.sealUnsealedRows();
+      return true;
+    } catch (error) {
+      this.readyAttempt += 1;
+      const { initialDelayMs, maxDelayMs } = this.options.retry;
+      this.readyRetryAt = Date.now() + backoffDelay(this.readyAttempt, initialDelayMs, maxDelayMs);
+      this.scheduleWake(this.readyRetryAt);
+      this.diag.warn(`audit store "${store.name}" is not reachable yet; spooling`, error);
+      return this.ready;
+    }
+  }
+
+  /** Transactional mode: rows a crashed run committed but did not seal get sealed now. */
+  private async sealUnsealedRows(): Promise<void> {
+    const { store } = this.options;
+    if (this.options.durability !== 'transactional' || !isTransactionalStore(store)) return;
+    for (;;) {
+      const page = await store.unsealed(this.sealer.stream, UNSEALED_PAGE);
+      const records = this.sealer.seal(page);
+      if (records.length && !(await this.persist({ records }, true))) this.held = { records };
+      if (page.length < UNSEALED_PAGE || records.length === 0 || this.held) return;
+    }
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    const head = this.persistedHead;
+    this.sinceCheckpoint = 0;
+    this.lastCheckpointAt = Date.now();
+    if (!head) return;
+    try {
+      await this.options.store.writeCheckpoint({
+        stream: this.sealer.stream,
+        seq: head.seq,
+        hash: head.hash,
+        createdAt: new Date().toISOString(),
+        kind: 'periodic',
+      });
+    } catch (error) {
+      this.diag.warn(`audit store "${this.options.store.name}": checkpoint not written`, error);
+    }
+  }
+
+  private scheduleWake(at: number): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => void this.kick(), Math.max(10, at - Date.now()));
+    this.wakeTimer.unref();
+  }
+}

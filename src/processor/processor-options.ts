@@ -1,0 +1,146 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AuditStore } from '../store/audit-store';
+
+/**
+ * `batched`: records are queued and written in batches after the fact (at most the flush
+ * interval of records can be lost to a SIGKILL). `transactional`: with a `SqlAuditStore` on
+ * the application's own Sequelize, each transaction's records are inserted inside that
+ * transaction (data and audit commit or roll back together) and sealed into the chain after.
+ */
+export type AuditDurability = 'batched' | 'transactional';
+
+/**
+ * When the in-memory queue is full and the spool has reached its limit (the store has been
+ * down for long): `block` appends the record synchronously to the spool file (the caller
+ * waits for a local disk write; the spool grows past its limit), `drop` drops it, counts it in
+ * `audit.processor.records.dropped` and logs an error.
+ */
+export type AuditOverflowPolicy = 'block' | 'drop';
+
+/** Retry of a failed store write. */
+export interface AuditRetryOptions {
+  /** Attempts of one batch before it is spooled. @default 3 */
+  maxAttempts?: number;
+  /** First backoff delay; doubled per attempt, with full jitter. @default 100 */
+  initialDelayMs?: number;
+  /** Longest backoff delay, also between replay attempts of the spool. @default 5000 */
+  maxDelayMs?: number;
+}
+
+/** The local journal batches go to while the store is down. */
+export interface AuditSpoolOptions {
+  /**
+   * Directory of the journal files (one per writer stream). Put it on durable local disk.
+   * @default `<os tmpdir>/otel-sequelize-audit-spool/<store name>`
+   */
+  directory?: string;
+  /** Size of unreplayed journal, in bytes, beyond which batches stay queued in memory. @default 1073741824 (1 GiB) */
+  maxBytes?: number;
+}
+
+/**
+ * Options of `AuditSpanProcessor`.
+ *
+ * @example
+ * new AuditSpanProcessor({ store: new SqlAuditStore({ sequelize }), flushIntervalMs: 500 })
+ */
+export interface AuditSpanProcessorOptions {
+  /** Where records are persisted. */
+  store: AuditStore;
+  /** @default 'batched' */
+  durability?: AuditDurability;
+  /**
+   * This writer's hash-chain stream. Keep it stable across restarts of one process identity
+   * so the chain resumes (and, in transactional mode, unsealed rows of a crash are sealed).
+   * @default `service.instance.id` from OTEL_RESOURCE_ATTRIBUTES, else `<hostname>-<pid>-<random>`
+   */
+  streamId?: string;
+  /** Records per store write. @default 512 */
+  maxBatchSize?: number;
+  /** Longest time a record waits in the queue before it is written. @default 1000 */
+  flushIntervalMs?: number;
+  /** Records held in memory at most. @default 20000 */
+  maxQueueSize?: number;
+  /** @default 'block' */
+  overflow?: AuditOverflowPolicy;
+  /** @default { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 } */
+  retry?: AuditRetryOptions;
+  /** @default { maxBytes: 1 GiB } in the temp directory */
+  spool?: AuditSpoolOptions;
+  /** A checkpoint of the chain head is written after this many records... @default 1000 */
+  checkpointEveryRecords?: number;
+  /** ...or this much time, whichever comes first, and on flush and shutdown. @default 60000 */
+  checkpointIntervalMs?: number;
+  /** Close the store on `shutdown()`. @default true */
+  closeStoreOnShutdown?: boolean;
+  /** Meter provider of the processor's own metrics. @default the global one */
+  meterProvider?: MeterProvider;
+}
+
+/** Options with every default applied. */
+export interface ResolvedProcessorOptions {
+  store: AuditStore;
+  durability: AuditDurability;
+  streamId: string;
+  maxBatchSize: number;
+  flushIntervalMs: number;
+  maxQueueSize: number;
+  overflow: AuditOverflowPolicy;
+  retry: Required<AuditRetryOptions>;
+  spoolDirectory: string;
+  spoolMaxBytes: number;
+  checkpointEveryRecords: number;
+  checkpointIntervalMs: number;
+  closeStoreOnShutdown: boolean;
+  meterProvider?: MeterProvider;
+}
+
+export function resolveProcessorOptions(
+  options: AuditSpanProcessorOptions,
+): ResolvedProcessorOptions {
+  if (!options?.store) {
+    throw new Error(
+      'AuditSpanProcessor: `store` is required, e.g. new SqlAuditStore({ sequelize })',
+    );
+  }
+  const positive = (value: number | undefined, fallback: number) =>
+    value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+  return {
+    store: options.store,
+    durability: options.durability ?? 'batched',
+    streamId: options.streamId ?? defaultStreamId(),
+    maxBatchSize: Math.floor(positive(options.maxBatchSize, 512)),
+    flushIntervalMs: positive(options.flushIntervalMs, 1000),
+    maxQueueSize: Math.floor(positive(options.maxQueueSize, 20_000)),
+    overflow: options.overflow ?? 'block',
+    retry: {
+      maxAttempts: Math.floor(positive(options.retry?.maxAttempts, 3)),
+      initialDelayMs: positive(options.retry?.initialDelayMs, 100),
+      maxDelayMs: positive(options.retry?.maxDelayMs, 5000),
+    },
+    spoolDirectory:
+      options.spool?.directory ??
+      join(tmpdir(), 'otel-sequelize-audit-spool', safeFileName(options.store.name)),
+    spoolMaxBytes: positive(options.spool?.maxBytes, 1024 * 1024 * 1024),
+    checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 1000)),
+    checkpointIntervalMs: positive(options.checkpointIntervalMs, 60_000),
+    closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
+    meterProvider: options.meterProvider,
+  };
+}
+
+/** `service.instance.id` from OTEL_RESOURCE_ATTRIBUTES, else host, pid and a random part. */
+export function defaultStreamId(env: NodeJS.ProcessEnv = process.env): string {
+  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
+    const [key, value] = pair.split('=', 2).map((part) => part?.trim());
+    if (key === 'service.instance.id' && value) return decodeURIComponent(value);
+  }
+  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+export function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+}
