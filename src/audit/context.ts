@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { context, createContextKey, trace } from '@opentelemetry/api';
 import type { AuditContext } from '../types';
 
@@ -13,7 +14,8 @@ const AUDIT_CONTEXT_KEY = createContextKey('otel-sequelize-audit audit context')
  * Runs `fn` with an audit context: every row changed inside it (and inside the async work it
  * starts) is credited to that actor, tenant and reason. Nested calls override the outer
  * values field by field inside and restore them after. The request id defaults to the trace id
- * active when `withAuditContext` is entered.
+ * active when `withAuditContext` is entered (a random id when no trace is active), so every
+ * record of one request shares it.
  *
  * @example
  * await withAuditContext({ actor: { id: 'nightly-job', type: 'service' }, reason: 'cleanup' }, () =>
@@ -22,7 +24,7 @@ const AUDIT_CONTEXT_KEY = createContextKey('otel-sequelize-audit audit context')
 export function withAuditContext<T>(auditContext: AuditContext, fn: () => T): T {
   const active = context.active();
   const merged = mergeContexts(getAuditContext(), auditContext);
-  merged.requestId ??= activeTraceId();
+  merged.requestId ??= activeTraceId() ?? randomUUID();
   return context.with(active.setValue(AUDIT_CONTEXT_KEY, Object.freeze(merged)), fn);
 }
 
