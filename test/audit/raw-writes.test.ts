@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { DataTypes, QueryTypes } from 'sequelize';
+import type { Model, ModelStatic, Sequelize } from 'sequelize';
+import { withAuditContext } from '../../src';
+import { describeEachDialect } from '../support/dialects';
+import { configureInstrumentation, resetInstrumentation } from '../support/setup';
+import { AuditEventCollector } from './support/audit-events';
+
+describeEachDialect('audit of raw SQL writes', (db) => {
+  let sequelize: Sequelize;
+  let Item: ModelStatic<Model>;
+  const collector = new AuditEventCollector();
+
+  before(async () => {
+    collector.start();
+    sequelize = db.connect();
+    Item = sequelize.define(
+      'Item',
+      { name: DataTypes.STRING, qty: DataTypes.INTEGER },
+      { tableName: 'items', timestamps: false },
+    );
+    await sequelize.sync({ force: true });
+  });
+  after(() => collector.stop());
+  beforeEach(async () => {
+    resetInstrumentation();
+    await Item.destroy({ where: {} });
+    await Item.bulkCreate([
+      { name: 'a', qty: 1 },
+      { name: 'b', qty: 1 },
+      { name: 'c', qty: 5 },
+    ]);
+    collector.reset();
+  });
+
+  it('records a raw UPDATE as one statement-level record with the sanitized statement and affected rows', async () => {
+    await withAuditContext({ actor: { id: 'dba', type: 'user' }, reason: 'fix stock' }, () =>
+      sequelize.query("UPDATE items SET qty = qty + 1 WHERE name IN ('a', 'b')"),
+    );
+    const [event, ...others] = collector.all();
+    assert.equal(others.length, 0);
+    assert.equal(event.granularity, 'statement');
+    assert.equal(event.operation, 'update');
+    assert.equal(event.table, 'items');
+    assert.equal(event.recordId, null);
+    // sqlite3 runs a RAW statement with `all()`, which reports no change count.
+    assert.equal(event.affectedRows, db.name === 'sqlite' ? undefined : 2);
+    assert.equal(event.actor?.id, 'dba');
+    assert.equal(event.reason, 'fix stock');
+    assert.ok(!event.statement?.includes("'a'"), event.statement);
+    assert.match(event.statement ?? '', /^UPDATE items SET qty = qty \+ \? WHERE name IN \(\?\)$/);
+  });
+
+  it('records raw INSERT and DELETE statements, and no record for a SELECT', async () => {
+    await sequelize.query("INSERT INTO items (name, qty) VALUES ('d', 1)", {
+      type: QueryTypes.INSERT,
+    });
+    await sequelize.query('SELECT * FROM items');
+    await sequelize.query('DELETE FROM items WHERE qty = ?', {
+      replacements: [1],
+      type: QueryTypes.BULKDELETE,
+    });
+    const events = collector.all();
+    assert.deepEqual(
+      events.map((e) => [e.operation, e.table, e.affectedRows]),
+      [
+        ['insert', 'items', 1],
+        ['delete', 'items', 3],
+      ],
+    );
+  });
+
+  it('leaves raw writes unrecorded when rawQueries is off, and model writes recorded per row', async () => {
+    configureInstrumentation({ audit: { rawQueries: false } });
+    await sequelize.query('DELETE FROM items');
+    await Item.create({ name: 'e', qty: 1 });
+    assert.deepEqual(
+      collector.all().map((e) => e.granularity),
+      ['row'],
+    );
+  });
+});
