@@ -75,6 +75,27 @@ describeEachDialect('audit of bulk writes', (db) => {
     }
   });
 
+  it('records each row once for a bulk update with individualHooks, whatever the hooks change', async () => {
+    await seedOrders(2);
+    Order.addHook('beforeUpdate', 'stamp', (order: Model) => {
+      order.set('status', `hooked-${order.get('id')}`);
+    });
+    try {
+      await Order.update({ status: 'hooked' }, { where: { status: 'new' }, individualHooks: true });
+    } finally {
+      Order.removeHook('beforeUpdate', 'stamp');
+    }
+    const events = collector.all();
+    assert.equal(events.length, 2);
+    for (const event of events) assert.equal(event.after?.status, `hooked-${event.recordId}`);
+  });
+
+  it('records findOrCreate as one insert, and nothing when the row is found', async () => {
+    await Order.findOrCreate({ where: { sku: 'foc' }, defaults: { status: 'new' } });
+    await Order.findOrCreate({ where: { sku: 'foc' }, defaults: { status: 'new' } });
+    assert.deepEqual(collector.all().map((e) => e.operation), ['insert']);
+  });
+
   it('records the stored values of a bulk increment with a where', async () => {
     const [a] = await seedOrders(2);
     await Order.increment({ quantity: 4 }, { where: { id: a.get('id') } });
