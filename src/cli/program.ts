@@ -57,8 +57,17 @@ export function createProgram(): Command {
 /** Usage errors as one line in our own voice; exits are reported to `run`, not taken. */
 function configureErrors(command: Command): Command {
   return command.exitOverride().configureOutput({
-    outputError: (text, write) => write(`${PROGRAM_NAME}: ${text.replace(/^error: /, '')}`),
+    outputError: (text, write) => write(`${PROGRAM_NAME}: ${oneLine(text)}\n`),
   });
+}
+
+/** Commander's message on one line: `error: unknown command 'x'\n(Did you mean y?)`. */
+function oneLine(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .trim()
+    .split(/\s*\n\s*/)
+    .join(' ');
 }
 
 /** Runs the tool on `argv` (as `process.argv`) and returns its exit code. */

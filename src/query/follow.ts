@@ -36,15 +36,19 @@ async function* poll(
 ): AsyncGenerator<AuditRecord> {
   const { signal, intervalMs = 1000, batchSize = 1000 } = options;
   while (!signal?.aborted) {
-    for (const head of await store.streams()) {
-      let from = nextSeq.get(head.stream) ?? 1;
-      while (from <= head.lastSeq && !signal?.aborted) {
-        const records = await store.readStream(head.stream, from, batchSize);
-        if (records.length === 0) break;
+    // Streams already known are read past their last seen seq whatever their head says: a
+    // store may cache heads (a file store opened before another process appended).
+    for (const head of await store.streams())
+      if (!nextSeq.has(head.stream)) nextSeq.set(head.stream, 1);
+    for (const [stream, from] of nextSeq) {
+      let next = from;
+      while (!signal?.aborted) {
+        const records = await store.readStream(stream, next, batchSize);
         for (const record of records) if (matchesFilter(record, filter)) yield record;
-        from = records[records.length - 1].seq + 1;
+        if (records.length > 0) next = records[records.length - 1].seq + 1;
+        if (records.length < batchSize) break;
       }
-      nextSeq.set(head.stream, from);
+      nextSeq.set(stream, next);
     }
     await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
   }
