@@ -14,6 +14,11 @@ export interface ModelInfo {
   readonly deletedAt?: string;
   /** Attributes stored in the table (no VIRTUAL ones). */
   readonly columns: readonly string[];
+  /**
+   * Exact numeric attributes (DECIMAL, NUMERIC, BIGINT), recorded as strings: some drivers
+   * return them as strings, others as numbers, and a float would lose digits.
+   */
+  readonly exactNumericColumns: ReadonlySet<string>;
 }
 
 const DB_SYSTEMS: Record<string, string> = {
@@ -63,11 +68,18 @@ function describeModel(model: AuditableModelLike): ModelInfo {
     primaryKeys: [...model.primaryKeyAttributes],
     deletedAt,
     columns: Object.keys(model.rawAttributes).filter(
-      (name) => !isVirtual(model.rawAttributes[name].type),
+      (name) => typeKey(model.rawAttributes[name].type) !== 'VIRTUAL',
+    ),
+    exactNumericColumns: new Set(
+      Object.keys(model.rawAttributes).filter((name) =>
+        EXACT_NUMERIC_TYPES.has(typeKey(model.rawAttributes[name].type) ?? ''),
+      ),
     ),
   };
 }
 
-function isVirtual(type: unknown): boolean {
-  return (type as { key?: string } | undefined)?.key === 'VIRTUAL';
+const EXACT_NUMERIC_TYPES = new Set(['DECIMAL', 'NUMERIC', 'BIGINT']);
+
+function typeKey(type: unknown): string | undefined {
+  return (type as { key?: string } | undefined)?.key;
 }

@@ -54,8 +54,8 @@ export function buildRowEvent(
   const fields = keptFields(info.columns, rules);
   const changed = changedFields(change.before, change.after, fields);
   if (change.before && change.after && changed.length === 0) return undefined;
-  const before = change.before && redactedRow(change.before, fields, rules, settings);
-  const after = change.after && redactedRow(change.after, fields, rules, settings);
+  const before = change.before && redactedRow(change.before, fields, info, settings);
+  const after = change.after && redactedRow(change.after, fields, info, settings);
   fitRecordSize(before, after, settings.maxRecordBytes);
   const event: AuditEvent = {
     ...baseEvent(origin),
@@ -134,14 +134,19 @@ function keptFields(columns: readonly string[], rules: ModelFieldRules): string[
 function redactedRow(
   row: RawRow,
   fields: readonly string[],
-  rules: ModelFieldRules,
+  info: ModelInfo,
   settings: AuditSettings,
 ): CanonicalRow {
   const canonical: CanonicalRow = {};
   for (const field of fields) {
-    if (field in row) canonical[field] = toCanonical(row[field], settings.maxValueBytes);
+    if (!(field in row)) continue;
+    const value = row[field];
+    canonical[field] =
+      typeof value === 'number' && info.exactNumericColumns.has(field)
+        ? String(value)
+        : toCanonical(value, settings.maxValueBytes);
   }
-  return rules.redactor.redactRow(canonical);
+  return settings.fieldsOf(info.name).redactor.redactRow(canonical);
 }
 
 function operationOf(change: RowChange, info: ModelInfo): AuditOperation {

@@ -93,7 +93,10 @@ describeEachDialect('audit of bulk writes', (db) => {
   it('records findOrCreate as one insert, and nothing when the row is found', async () => {
     await Order.findOrCreate({ where: { sku: 'foc' }, defaults: { status: 'new' } });
     await Order.findOrCreate({ where: { sku: 'foc' }, defaults: { status: 'new' } });
-    assert.deepEqual(collector.all().map((e) => e.operation), ['insert']);
+    assert.deepEqual(
+      collector.all().map((e) => e.operation),
+      ['insert'],
+    );
   });
 
   it('records the stored values of a bulk increment with a where', async () => {

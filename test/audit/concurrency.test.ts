@@ -64,7 +64,9 @@ describeEachDialect('audit under concurrent requests', (db) => {
     await sequelize.sync({ force: true });
     const app = express();
     app.use(
-      auditMiddleware((req) => ({ actor: { id: String(req.headers['x-user']), type: 'user' } })),
+      auditMiddleware((req: express.Request) => ({
+        actor: { id: String(req.headers['x-user']), type: 'user' },
+      })),
     );
     app.post('/work', (req, res, next) => {
       writeEverything(String(req.headers['x-user'])).then(() => res.sendStatus(204), next);
