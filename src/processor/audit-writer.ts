@@ -19,6 +19,14 @@ interface Batch {
   records?: AuditRecord[];
 }
 
+/** Spooled entries read for one replay write. */
+interface ReplayChunk {
+  journal: SpoolJournal;
+  start: number;
+  next: number;
+  records: AuditRecord[];
+}
+
 const UNSEALED_PAGE = 1000;
 
 /**
@@ -37,7 +45,7 @@ export class AuditWriter {
   private storeAttempt = 0;
   private storeRetryAt = 0;
   private held?: Batch;
-  private replaySealed?: { next: number; records: AuditRecord[] };
+  private replaySealed?: ReplayChunk;
   private loop?: Promise<void>;
   private wakeTimer?: NodeJS.Timeout;
   private sinceCheckpoint = 0;
@@ -200,14 +208,12 @@ export class AuditWriter {
     for (const journal of [...this.orphans, ...(this.journal ? [this.journal] : [])]) {
       while (journal.hasPending) {
         if (Date.now() < this.storeRetryAt) return false;
-        const head = await journal.peek();
-        if (!head) break;
-        const records =
-          head.entry?.records ?? this.sealForReplay(head.entry?.events ?? [], head.next);
+        const chunk = await this.readReplayChunk(journal);
+        if (!chunk) break;
         try {
-          if (records.length) await this.write(records);
+          if (chunk.records.length) await this.write(chunk.records);
         } catch (error) {
-          this.metrics.recordRetried(records.length);
+          this.metrics.recordRetried(chunk.records.length);
           this.diag.warn(
             `audit store "${this.options.store.name}" still failing; spool replay waits`,
             error,
@@ -216,18 +222,41 @@ export class AuditWriter {
           return false;
         }
         this.replaySealed = undefined;
-        await journal.consume(head.next);
+        await journal.consume(chunk.next);
       }
     }
     await this.releaseDrainedOrphans();
     return true;
   }
 
-  /** Seals a spooled events entry once, and reuses that sealing until it is written. */
-  private sealForReplay(events: AuditEvent[], next: number): AuditRecord[] {
-    if (this.replaySealed?.next !== next)
-      this.replaySealed = { next, records: this.sealer.seal(events) };
-    return this.replaySealed.records;
+  /**
+   * Consecutive spooled entries, up to a batch of records, as one store write. Events spooled
+   * unsealed are sealed here once; that sealing is kept until the write succeeds, so a retry
+   * writes the very same records.
+   */
+  private async readReplayChunk(journal: SpoolJournal): Promise<ReplayChunk | undefined> {
+    const start = journal.replayedOffset;
+    const cached = this.replaySealed;
+    if (cached?.journal === journal && cached.start === start) return cached;
+    const records: AuditRecord[] = [];
+    const events: AuditEvent[] = [];
+    let offset = start;
+    while (records.length + events.length < this.options.maxBatchSize) {
+      const head = await journal.peekAt(offset);
+      if (!head) break;
+      records.push(...(head.entry?.records ?? []));
+      events.push(...(head.entry?.events ?? []));
+      offset = head.next;
+    }
+    if (offset === start) return undefined;
+    const chunk = {
+      journal,
+      start,
+      next: offset,
+      records: [...records, ...this.sealer.seal(events)],
+    };
+    if (events.length) this.replaySealed = chunk;
+    return chunk;
   }
 
   private async releaseDrainedOrphans(): Promise<void> {

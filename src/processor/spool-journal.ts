@@ -1,4 +1,4 @@
-import { createReadStream, fsyncSync, ftruncateSync, writeSync } from 'node:fs';
+import { createReadStream, ftruncateSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -74,27 +74,35 @@ export class SpoolJournal {
     this.size += Buffer.byteLength(line);
   }
 
-  /** The `block` overflow path: a synchronous append from the application's thread. */
+  /**
+   * The `block` overflow path: a synchronous append from the application's thread. No fsync
+   * (that would cost milliseconds per record): the line survives a crash of the process, and
+   * the next batch's fsync makes it durable against power loss too.
+   */
   appendSync(entry: SpoolEntry): void {
     const line = `${JSON.stringify(entry)}\n`;
     writeSync(this.handle.fd, line);
-    fsyncSync(this.handle.fd);
     this.size += Buffer.byteLength(line);
   }
 
-  /** The oldest entry not replayed yet, and the offset after it; null when none is complete. */
-  async peek(): Promise<{ entry: SpoolEntry | undefined; next: number } | null> {
-    let length = Math.min(READ_CHUNK, this.size - this.pos);
+  /** Where replay stands: the offset of the oldest entry not replayed yet. */
+  get replayedOffset(): number {
+    return this.pos;
+  }
+
+  /** The entry at `offset` and the offset after it; null when no complete entry is there. */
+  async peekAt(offset: number): Promise<{ entry: SpoolEntry | undefined; next: number } | null> {
+    let length = Math.min(READ_CHUNK, this.size - offset);
     while (length > 0) {
       const buffer = Buffer.alloc(length);
-      const { bytesRead } = await this.handle.read(buffer, 0, length, this.pos);
+      const { bytesRead } = await this.handle.read(buffer, 0, length, offset);
       const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
       if (newline >= 0) {
-        const next = this.pos + newline + 1;
+        const next = offset + newline + 1;
         return { entry: parseEntry(buffer.subarray(0, newline).toString('utf8')), next };
       }
-      if (this.pos + length >= this.size) return null;
-      length = Math.min(length * 2, this.size - this.pos);
+      if (offset + length >= this.size) return null;
+      length = Math.min(length * 2, this.size - offset);
     }
     return null;
   }
