@@ -107,10 +107,3 @@ function truncateString(text: string, maxBytes: number): string {
 export function canonicalBytes(value: CanonicalValue): number {
   return Buffer.byteLength(JSON.stringify(value));
 }
-
-/** Deep equality of canonical values (key order is already canonical). */
-export function canonicalEqual(a: CanonicalValue, b: CanonicalValue): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
-}

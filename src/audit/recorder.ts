@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import type { DiagLogger, Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { TransactionLike } from '../internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
@@ -18,7 +18,6 @@ import { TransactionBuffers } from './transaction-buffer';
 export interface RecorderDeps {
   tracer(): Tracer;
   settings(): AuditSettings;
-  diag: DiagLogger;
 }
 
 /**

@@ -45,6 +45,8 @@ function normalizeName(name: string): string {
 export class FieldRedactor {
   private readonly names: Set<string>;
   private readonly patterns: RegExp[];
+  /** Decisions by field name: a model has few fields and every record asks again. */
+  private readonly decisions = new Map<string, boolean>();
 
   constructor(
     matchers: readonly FieldMatcher[],
@@ -64,7 +66,15 @@ export class FieldRedactor {
   }
 
   isRedacted(field: string): boolean {
-    if (this.names.has(normalizeName(field))) return true;
+    let decision = this.decisions.get(field);
+    if (decision === undefined) {
+      decision = this.names.has(normalizeName(field)) || this.matchesPattern(field);
+      this.decisions.set(field, decision);
+    }
+    return decision;
+  }
+
+  private matchesPattern(field: string): boolean {
     return this.patterns.some((pattern) => {
       pattern.lastIndex = 0;
       return pattern.test(field);

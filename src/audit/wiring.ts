@@ -28,7 +28,6 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
   const recorder = new AuditRecorder({
     tracer: deps.tracer,
     settings: () => resolveAuditSettings(deps.config().audit, deps.diag),
-    diag: deps.diag,
   });
   return {
     modelInterceptors: [createModelInterceptor(recorder)],
