@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Sequelize } from 'sequelize';
+import { AuditSpanProcessor, SqlAuditStore, verifyChains } from '../../src';
+import type { AuditDurability } from '../../src';
+import { describeEachDialect } from '../support/dialects';
+import { tempDirectory } from './support/harness';
+
+const CHILD = join(__dirname, 'support', 'writer-child.ts');
+const FLUSH_INTERVAL_MS = 100;
+/** Batched mode may lose what was handed over in the last flush interval plus one batch write. */
+const BATCHED_LOSS_WINDOW_MS = FLUSH_INTERVAL_MS + 900;
+
+interface ChildRun {
+  committed: Map<string, number>;
+  killedAt: number;
+}
+
+/** Runs the writer child until it has committed `writes` rows for 2 s or more, then kills it with SIGKILL. */
+function runAndKill(args: string[], writes: number, minRunMs = 2000): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const committed = new Map<string, number>();
+    let buffered = '';
+    let stderr = '';
+    let killedAt = 0;
+    let firstAt = 0;
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const [word, name, at] = line.split(' ');
+        if (word === 'committed') committed.set(name, Number(at));
+        firstAt ||= Number(at);
+      }
+      if (!killedAt && committed.size >= writes && Date.now() - firstAt >= minRunMs) {
+        killedAt = Date.now();
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', (_code, signal) => {
+      if (signal === 'SIGKILL') resolve({ committed, killedAt });
+      else reject(new Error(`writer child exited without being killed: ${stderr}`));
+    });
+  });
+}
+
+describeEachDialect('AuditSpanProcessor killed with SIGKILL mid-workload', (fixture) => {
+  const spool = tempDirectory('osa-kill-');
+  let sequelize: Sequelize;
+  before(() => {
+    sequelize = fixture.connect();
+  });
+  after(() => spool.remove());
+  afterEach(async () => {
+    await sequelize.query('DROP TABLE IF EXISTS kill_items');
+    await sequelize.query('DROP TABLE IF EXISTS audit_kill');
+    await sequelize.query('DROP TABLE IF EXISTS audit_kill_checkpoints');
+  });
+
+  /** Starts a writer again after the crash: it resumes the chain, seals and replays what was left. */
+  async function restartWriter(
+    durability: AuditDurability,
+    streamId: string,
+  ): Promise<SqlAuditStore> {
+    const store = new SqlAuditStore({ sequelize, table: 'audit_kill' });
+    const processor = new AuditSpanProcessor({
+      store,
+      streamId,
+      durability,
+      spool: { directory: spool.path },
+      closeStoreOnShutdown: false,
+    });
+    await processor.shutdown();
+    return store;
+  }
+
+  async function committedRows(): Promise<string[]> {
+    const rows = (await sequelize.query('SELECT name FROM kill_items', {
+      type: 'SELECT',
+    })) as Array<{ name: string }>;
+    return rows.map((row) => row.name);
+  }
+
+  async function auditedNames(store: SqlAuditStore): Promise<Set<string>> {
+    const records = await store.find({ table: 'kill_items' }, { limit: 100_000 });
+    return new Set(records.map((record) => String(record.after?.name)));
+  }
+
+  it('loses no record of a committed change in transactional mode', async function () {
+    this.timeout(60_000);
+    await runAndKill([fixture.name, fixture.url, 'transactional', 'kill-tx', spool.path], 60);
+    const store = await restartWriter('transactional', 'kill-tx');
+    const rows = await committedRows();
+    const audited = await auditedNames(store);
+    assert.ok(rows.length >= 60);
+    assert.deepEqual(
+      rows.filter((name) => !audited.has(name)),
+      [],
+    );
+    assert.equal(await store.count({ table: 'kill_items' }), rows.length);
+    const result = await verifyChains(store);
+    assert.equal(result.ok, true, JSON.stringify(result.firstBreak));
+  });
+
+  it('loses at most the records of the last flush interval in batched mode', async function () {
+    this.timeout(60_000);
+    const { committed, killedAt } = await runAndKill(
+      [fixture.name, fixture.url, 'batched', 'kill-batched', spool.path],
+      60,
+    );
+    const store = await restartWriter('batched', 'kill-batched');
+    const audited = await auditedNames(store);
+    const older = [...committed]
+      .filter(([, at]) => at < killedAt - BATCHED_LOSS_WINDOW_MS)
+      .map(([name]) => name);
+    assert.ok(older.length > 0, 'the child ran past one loss window');
+    assert.deepEqual(
+      older.filter((name) => !audited.has(name)),
+      [],
+    );
+    assert.equal(await store.count(), audited.size);
+    const result = await verifyChains(store);
+    assert.equal(result.ok, true, JSON.stringify(result.firstBreak));
+  });
+});

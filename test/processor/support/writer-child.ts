@@ -1,0 +1,57 @@
+/*
+ * A child process that writes rows through Sequelize, audited by an AuditSpanProcessor, and
+ * prints `committed <name> <epoch ms>` after each write returns, until it is killed.
+ * argv: <dialect> <url> <durability> <streamId> <spoolDirectory>
+ */
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AuditSpanProcessor, SequelizeAuditInstrumentation, SqlAuditStore } from '../../../src';
+import type { AuditDurability } from '../../../src';
+import type * as SequelizeModule from 'sequelize';
+
+const [dialect, url, durability, streamId, spoolDirectory] = process.argv.slice(2);
+const instrumentation = new SequelizeAuditInstrumentation();
+
+async function main(): Promise<void> {
+  // Required after the instrumentation is enabled, as in an application.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DataTypes, Sequelize } = require('sequelize') as typeof SequelizeModule;
+  const sequelize =
+    dialect === 'sqlite'
+      ? new Sequelize({ dialect: 'sqlite', storage: url.slice('sqlite:'.length), logging: false })
+      : new Sequelize(url, { logging: false });
+  const store = new SqlAuditStore({ sequelize, table: 'audit_kill' });
+  const processor = new AuditSpanProcessor({
+    store,
+    streamId,
+    durability: durability as AuditDurability,
+    flushIntervalMs: 100,
+    spool: { directory: spoolDirectory },
+  });
+  const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+  provider.register();
+  instrumentation.setTracerProvider(provider);
+  const Item = sequelize.define(
+    'KillItem',
+    { name: DataTypes.STRING },
+    { tableName: 'kill_items' },
+  );
+  await Item.sync();
+  await store.init();
+  process.stdout.write('ready\n');
+  for (let i = 0; ; i += 1) {
+    const name = `item-${i}`;
+    if (durability === 'transactional') {
+      await sequelize.transaction(async (transaction) => {
+        await Item.create({ name }, { transaction });
+      });
+    } else {
+      await Item.create({ name });
+    }
+    process.stdout.write(`committed ${name} ${Date.now()}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
