@@ -24,7 +24,9 @@ export function ormSpanName(call: ModelCall): string {
 
 /** The transaction a model call runs in: `options.transaction`, else the CLS one. */
 function transactionOfCall(call: ModelCall): TransactionLike | undefined {
-  for (const arg of call.args) {
+  // From the end: the options come last, and a values object may hold a `transaction` field.
+  for (let index = call.args.length - 1; index >= 0; index -= 1) {
+    const arg = call.args[index];
     if (arg && typeof arg === 'object' && 'transaction' in arg) {
       return (arg as { transaction?: TransactionLike | null }).transaction ?? undefined;
     }
@@ -35,14 +37,33 @@ function transactionOfCall(call: ModelCall): TransactionLike | undefined {
   return (cls?.get('transaction') as TransactionLike | undefined) ?? undefined;
 }
 
-function ormAttributes(call: ModelCall): Attributes {
-  const sequelize = call.model.sequelize;
-  const attributes: Attributes = sequelize ? { ...connectionInfo(sequelize).attributes } : {};
-  attributes[ATTR_DB_COLLECTION_NAME] = tableNameOf(call.model);
-  attributes[ATTR_SEQUELIZE_MODEL] = call.model.name;
-  attributes[ATTR_SEQUELIZE_METHOD] = call.method;
-  attributes[ATTR_SEQUELIZE_CALL_KIND] = call.kind;
-  return attributes;
+/** Name and attributes of the span of one method of one model: the same for every call. */
+interface OrmSpanTemplate {
+  readonly name: string;
+  readonly attributes: Attributes;
+}
+
+const templates = new WeakMap<ModelCall['model'], Map<string, OrmSpanTemplate>>();
+
+function ormSpanTemplate(call: ModelCall): OrmSpanTemplate {
+  let byMethod = templates.get(call.model);
+  if (!byMethod) {
+    byMethod = new Map();
+    templates.set(call.model, byMethod);
+  }
+  const key = `${call.kind} ${call.method}`;
+  let template = byMethod.get(key);
+  if (!template) {
+    const sequelize = call.model.sequelize;
+    const attributes: Attributes = sequelize ? { ...connectionInfo(sequelize).attributes } : {};
+    attributes[ATTR_DB_COLLECTION_NAME] = tableNameOf(call.model);
+    attributes[ATTR_SEQUELIZE_MODEL] = call.model.name;
+    attributes[ATTR_SEQUELIZE_METHOD] = call.method;
+    attributes[ATTR_SEQUELIZE_CALL_KIND] = call.kind;
+    template = { name: ormSpanName(call), attributes };
+    byMethod.set(key, template);
+  }
+  return template;
 }
 
 /**
@@ -59,13 +80,8 @@ export function createOrmSpanInterceptor(
     if (config.ormSpans === false || call.parent || isTracingSuppressed(active)) return next();
     const parent = transactions.parentContext(active, transactionOfCall(call));
     if (config.requireParentSpan && !trace.getSpan(parent)) return next();
-    const span = deps
-      .tracer()
-      .startSpan(
-        ormSpanName(call),
-        { kind: SpanKind.INTERNAL, attributes: ormAttributes(call) },
-        parent,
-      );
+    const { name, attributes } = ormSpanTemplate(call);
+    const span = deps.tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
     return context.with(trace.setSpan(parent, span), next).then(
       (result) => {
         span.end();

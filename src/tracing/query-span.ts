@@ -24,7 +24,7 @@ import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
 import { recordFailure } from './record-error';
-import { sanitizeSql } from './sanitize-sql';
+import { SanitizedTextCache } from './sanitized-text-cache';
 import { statementShape } from './statement-shape';
 import type { StatementShape } from './statement-shape';
 import type { TransactionTracing } from './transaction-span';
@@ -35,6 +35,8 @@ import { queryResultCounts } from './query-result';
 const UNTRACED_QUERY_TYPES = new Set(['VERSION']);
 
 const DEFAULT_MAX_QUERY_TEXT_LENGTH = 2048;
+
+const sanitizedTexts = new SanitizedTextCache();
 
 /** One traced statement, from start to end. */
 interface QuerySpan {
@@ -57,11 +59,8 @@ function queryText(
   const maxLength = config.maxQueryTextLength ?? DEFAULT_MAX_QUERY_TEXT_LENGTH;
   if (config.sanitizeQueries === false) return call.sql.slice(0, maxLength);
   const mysqlQuoting = dialect === 'mysql' || dialect === 'mariadb';
-  return sanitizeSql(call.sql, {
-    mysqlQuoting,
-    bracketIdentifiers: dialect === 'mssql',
-    maxLength,
-  });
+  const options = { mysqlQuoting, bracketIdentifiers: dialect === 'mssql', maxLength };
+  return sanitizedTexts.get(call.sql, options);
 }
 
 function modelNameOf(call: QueryCall): string | undefined {
