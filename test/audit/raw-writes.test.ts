@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { DataTypes, QueryTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
-import { withAuditContext } from '../../src';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { withAuditContext, withoutAudit } from '../../src';
 import { describeEachDialect } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
 import { AuditEventCollector } from './support/audit-events';
@@ -68,6 +70,15 @@ describeEachDialect('audit of raw SQL writes', (db) => {
         ['delete', 'items', 3],
       ],
     );
+  });
+
+  it('records nothing inside withoutAudit or with tracing suppressed (the audit store’s own SQL)', async () => {
+    await withoutAudit(() => sequelize.query("INSERT INTO items (name, qty) VALUES ('s', 1)"));
+    await withoutAudit(() => Item.create({ name: 't', qty: 1 }));
+    await context.with(suppressTracing(context.active()), () =>
+      sequelize.query("DELETE FROM items WHERE name = 's'"),
+    );
+    assert.deepEqual(collector.all(), []);
   });
 
   it('leaves raw writes unrecorded when rawQueries is off, and model writes recorded per row', async () => {

@@ -153,6 +153,18 @@ describeEachDialect('audit inside transactions', (db) => {
     );
   });
 
+  it('keeps values out of the audit spans with omitValuesFromSpans and hands the full event to the receivers', async () => {
+    configureInstrumentation({ audit: { omitValuesFromSpans: true } });
+    await Account.create({ owner: 'private', balance: 99 });
+    const [span, ...others] = auditSpans();
+    assert.equal(others.length, 0);
+    assert.equal(span.attributes['audit.after'], undefined);
+    assert.equal(span.attributes['audit.operation'], 'insert');
+    assert.equal(collector.direct.length, 1);
+    assert.equal(collector.direct[0].after?.balance, 99);
+    assert.equal(collector.direct[0].eventId, span.attributes['audit.event.id']);
+  });
+
   it('hands the events to a transactional receiver just before COMMIT, inside the transaction', async () => {
     const persisted: Array<{ events: readonly AuditEvent[]; finished: unknown }> = [];
     const unregister = registerAuditReceiver({
