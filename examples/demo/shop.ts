@@ -52,7 +52,13 @@ export async function defineShop(sequelize: Sequelize): Promise<void> {
 export const TRACKED_SKU = 'BOOK-42';
 
 export const CATALOG = [
-  { sku: TRACKED_SKU, title: 'The Pragmatic Programmer', category: 'books', priceCents: 4200, stock: 5 },
+  {
+    sku: TRACKED_SKU,
+    title: 'The Pragmatic Programmer',
+    category: 'books',
+    priceCents: 4200,
+    stock: 5,
+  },
   { sku: 'BOOK-07', title: 'Refactoring', category: 'books', priceCents: 3900, stock: 9 },
   { sku: 'MUG-01', title: 'Coffee mug', category: 'kitchen', priceCents: 1200, stock: 40 },
 ];

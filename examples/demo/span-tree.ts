@@ -79,8 +79,8 @@ function spanDetail(span: ReadableSpan): string {
   const query = attributes['db.query.text'];
   if (query !== undefined) return shorten(String(query), 110);
   return Object.entries(attributes)
-    .filter(([key]) => /transaction|isolation|outcome/.test(key))
-    .map(([key, value]) => `${key}=${formatValue(value)}`)
+    .filter(([key]) => /transaction\.(?!id$)/.test(key))
+    .map(([key, value]) => `${key.slice(key.lastIndexOf('.') + 1)}=${formatValue(value)}`)
     .join(' ');
 }
 

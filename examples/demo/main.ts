@@ -1,0 +1,49 @@
+/*
+ * `npm run demo`: a small shop on SQLite under the instrumentation and the audit processor.
+ * Prints the span tree of one request, the history of one product, and verify's result.
+ * With OTEL_EXPORTER_OTLP_ENDPOINT set, the spans also go there (Jaeger, Tempo, ...).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// First: loading telemetry constructs the instrumentation, which hooks `require('sequelize')`.
+import { startTelemetry } from './telemetry';
+import { Sequelize } from 'sequelize';
+import { AuditTrail } from '../../src';
+import { runNightlyJob, runRestock, runUserRequests } from './actors';
+import { printHistory, printSpanTree, printVerify } from './report';
+import { Product, TRACKED_SKU, defineShop } from './shop';
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-demo-'));
+  const telemetry = await startTelemetry(join(dir, 'audit.sqlite'));
+  const sequelize = new Sequelize({
+    dialect: 'sqlite',
+    storage: join(dir, 'shop.sqlite'),
+    logging: false,
+  });
+  try {
+    await defineShop(sequelize);
+    const checkoutTrace = await runUserRequests(sequelize);
+    await runNightlyJob();
+    await runRestock();
+    await telemetry.processor.forceFlush();
+
+    printSpanTree(telemetry.recorder, checkoutTrace);
+    const trail = new AuditTrail(telemetry.store);
+    const tracked = await Product.findOne({ where: { sku: TRACKED_SKU }, rejectOnEmpty: true });
+    await printHistory(trail, 'products', tracked.id);
+    printVerify(await trail.verify());
+    if (telemetry.exporting)
+      console.log(`\nSpans exported to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.`);
+  } finally {
+    await sequelize.close();
+    await telemetry.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
