@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEachDialect } from '../support/dialects';
+import { describeEachStoreDialect } from './support/store-dialects';
 import { fillCliStore } from './support/cli-store';
 import type { CliStore } from './support/cli-store';
 import { runCli } from './support/run-cli';
@@ -114,7 +114,7 @@ describe('CLI bad input without a store', () => {
   });
 });
 
-describeEachDialect('CLI bad input against a filled store', (db) => {
+describeEachStoreDialect('CLI bad input against a filled store', (db) => {
   let store: CliStore;
   before(async function () {
     this.timeout(60_000);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { HistoryPage, VerifyResult } from '../../src';
 import { openAuditStore } from '../../src/store/open-store';
 import { sealEvent } from '../../src/store/chain-hash';
-import { describeEachDialect } from '../support/dialects';
+import { describeEachStoreDialect } from './support/store-dialects';
 import type { DialectFixture } from '../support/dialects';
 import { fillCliStore, withTable } from './support/cli-store';
 import type { CliStore, StoreKind } from './support/cli-store';
@@ -28,7 +28,7 @@ async function tamper(db: DialectFixture, store: CliStore, table: string, seq: n
   await db.connect().query(`UPDATE ${table} SET actor_id = 'mallory' WHERE seq = ${seq}`);
 }
 
-describeEachDialect('CLI maintenance commands', (db) => {
+describeEachStoreDialect('CLI maintenance commands', (db) => {
   it('migrate creates the audit table, is safe to repeat, and leaves an empty trail', async () => {
     const url = withTable(db.url, 'audit_fresh');
     const first = await runCli(['--store', url, 'migrate']);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { HistoryPage, RevertPlan, RowDiff, RowState } from '../../src';
 import type { AuditRecord } from '../../src/types';
-import { describeEachDialect } from '../support/dialects';
+import { describeEachStoreDialect } from './support/store-dialects';
 import { fillCliStore } from './support/cli-store';
 import type { CliStore, StoreKind } from './support/cli-store';
 
@@ -14,10 +14,14 @@ function json<T>(stdout: string): T {
   return JSON.parse(stdout) as T;
 }
 
-describeEachDialect('CLI read commands', (db) => {
+describeEachStoreDialect('CLI read commands', (db) => {
   const kinds: StoreKind[] = db.name === 'sqlite' ? ['sql', 'jsonl'] : ['sql'];
   for (const kind of kinds) {
     describe(`on a ${kind} store filled by a real workload`, () => {
+      // The JSONL store answers through the same AuditTrail; it runs the main commands only.
+      const sqlOnly = (title: string, test: () => Promise<void>) => {
+        if (kind === 'sql') it(title, test);
+      };
       let store: CliStore;
       before(async function () {
         this.timeout(60_000);
@@ -60,43 +64,44 @@ describeEachDialect('CLI read commands', (db) => {
           '--trace-url',
           'http://jaeger:16686/trace/{traceId}',
           'history',
-          'orders',
-          '42',
+          'order_lines',
+          ORDER_LINE,
         );
-        const traceId = json<HistoryPage>(
-          (await store.cli('--json', 'history', 'orders', '42')).stdout,
-        ).versions[0].traceId;
+        const { traceId } = page.versions[0];
         assert.ok(traceId);
         assert.ok(linked.stdout.includes(`http://jaeger:16686/trace/${traceId}`));
       });
 
-      it('history pages with --limit and --page-token, numbering versions across pages', async () => {
-        const first = await store.cli('--json', 'history', 'orders', '42', '--limit', '2');
-        const page1 = json<HistoryPage>(first.stdout);
-        assert.ok(page1.nextPageToken);
-        const second = await store.cli(
-          '--json',
-          'history',
-          'orders',
-          '42',
-          '--limit',
-          '2',
-          '--page-token',
-          page1.nextPageToken,
-        );
-        const page2 = json<HistoryPage>(second.stdout);
-        assert.deepEqual(
-          [...page1.versions, ...page2.versions].map((v) => [v.version, v.status]),
-          [
-            [1, 'present'],
-            [2, 'present'],
-            [3, 'present'],
-            [4, 'soft_deleted'],
-          ],
-        );
-        const human = await store.cli('history', 'orders', '42', '--limit', '2');
-        assert.match(human.stderr, /more versions: --page-token \S+/);
-      });
+      sqlOnly(
+        'history pages with --limit and --page-token, numbering versions across pages',
+        async () => {
+          const first = await store.cli('--json', 'history', 'orders', '42', '--limit', '2');
+          const page1 = json<HistoryPage>(first.stdout);
+          assert.ok(page1.nextPageToken);
+          const second = await store.cli(
+            '--json',
+            'history',
+            'orders',
+            '42',
+            '--limit',
+            '2',
+            '--page-token',
+            page1.nextPageToken,
+          );
+          const page2 = json<HistoryPage>(second.stdout);
+          assert.deepEqual(
+            [...page1.versions, ...page2.versions].map((v) => [v.version, v.status]),
+            [
+              [1, 'present'],
+              [2, 'present'],
+              [3, 'present'],
+              [4, 'soft_deleted'],
+            ],
+          );
+          const human = await store.cli('history', 'orders', '42', '--limit', '2');
+          assert.match(human.stderr, /more versions: --page-token \S+/);
+        },
+      );
 
       it('show gives the row as it was at a moment: after the bulk refund, soft-deleted, restored', async () => {
         const { moments } = store.trail;
@@ -127,12 +132,13 @@ describeEachDialect('CLI read commands', (db) => {
         assert.match(gone.stdout, /orders#43: deleted/);
       });
 
-      it('diff compares two versions and two moments field by field', async () => {
+      sqlOnly('diff compares two versions and two moments field by field', async () => {
         const byVersion = json<RowDiff>(
           (await store.cli('--json', 'diff', 'orders', '42', '1', '3')).stdout,
         );
         assert.deepEqual(
-          byVersion.changes.filter((c) => c.field !== 'updatedAt'),
+          // Timestamps left out: MariaDB stores them to the second, the insert saw milliseconds.
+          byVersion.changes.filter((c) => c.field !== 'updatedAt' && c.field !== 'createdAt'),
           [
             { field: 'status', from: 'new', to: 'refunded' },
             { field: 'total', from: 10, to: 0 },
@@ -156,11 +162,12 @@ describeEachDialect('CLI read commands', (db) => {
           json<{ records: AuditRecord[] }>((await store.cli('--json', 'changes', ...args)).stdout)
             .records;
 
-        const byJob = await changes('--actor', 'nightly-job');
-        assert.deepEqual(
-          byJob.map((r) => `${r.operation} ${r.table}#${r.recordId}`),
-          ['update orders#42', 'update orders#43', 'soft_delete orders#42', 'delete orders#43'],
+        const byJob = (await changes('--actor', 'nightly-job')).map(
+          (r) => `${r.operation} ${r.table}#${r.recordId}`,
         );
+        // The two rows of the bulk update come in the order the database returned them.
+        assert.deepEqual(byJob.slice(0, 2).sort(), ['update orders#42', 'update orders#43']);
+        assert.deepEqual(byJob.slice(2), ['soft_delete orders#42', 'delete orders#43']);
         assert.equal((await changes('--table', 'orders', '--operation', 'delete')).length, 1);
         const { afterCreate, afterPaid } = store.trail.moments;
         const window = await changes(
@@ -179,7 +186,7 @@ describeEachDialect('CLI read commands', (db) => {
         assert.match(human.stderr, /more changes: --page-token/);
       });
 
-      it('who-changed lists each change of a field with actor and reason', async () => {
+      sqlOnly('who-changed lists each change of a field with actor and reason', async () => {
         const { code, stdout } = await store.cli('who-changed', 'orders', '42', 'status');
         assert.equal(code, 0);
         const rows = stdout.split('\n').filter((line) => /│ \d+ /.test(line));
@@ -187,7 +194,7 @@ describeEachDialect('CLI read commands', (db) => {
         assert.match(rows[2], /nightly-job \(service\) │ paid +│ refunded +│ refund run/);
       });
 
-      it('revert prints the values to write back without writing them', async () => {
+      sqlOnly('revert prints the values to write back without writing them', async () => {
         const plan = json<RevertPlan>(
           (await store.cli('--json', 'revert', 'orders', '42', '2')).stdout,
         );
