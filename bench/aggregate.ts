@@ -10,7 +10,9 @@ export type ConfigurationFigures =
       /** Rounds that did not run although others did, and why the first of them did not. */
       missedRounds: number;
       missedReason?: string;
+      /** µs per operation by workload: wall time and process CPU time. */
       micros: Map<string, Spread>;
+      cpuMicros: Map<string, Spread>;
       /** Median over the rounds: all spans, and audit spans among them. */
       spansPerOp: Map<string, { all: number; audit: number }>;
       /** The largest over the rounds. */
@@ -37,12 +39,14 @@ export function aggregate(
       : { status: 'failed', reason: 'no round ran' };
   }
   const micros = new Map<string, Spread>();
+  const cpuMicros = new Map<string, Spread>();
   const spansPerOp = new Map<string, { all: number; audit: number }>();
   for (const { workload } of succeeded[0].samples) {
     const samples = succeeded.flatMap((result) =>
       result.samples.filter((sample) => sample.workload === workload),
     );
     micros.set(workload, spreadOf(samples.map((sample) => sample.microsPerOp)));
+    cpuMicros.set(workload, spreadOf(samples.map((sample) => sample.cpuMicrosPerOp)));
     spansPerOp.set(workload, {
       all: spreadOf(samples.map((sample) => sample.spansPerOp)).median,
       audit: spreadOf(samples.map((sample) => sample.auditSpansPerOp)).median,
@@ -54,6 +58,7 @@ export function aggregate(
     missedRounds: mine.length - succeeded.length,
     missedReason: firstMissed && `${firstMissed.status}: ${firstMissed.reason}`,
     micros,
+    cpuMicros,
     spansPerOp,
     peakRssBytes: Math.max(...succeeded.map((result) => result.peakRssBytes)),
     peakHeapBytes: Math.max(...succeeded.map((result) => result.peakHeapBytes)),
@@ -66,10 +71,15 @@ export function aggregate(
 /** Every configuration's figures on one database, in table order. */
 export type DialectFigures = Map<ConfigurationId, ConfigurationFigures>;
 
+/** Wall-clock time, or the process's CPU time. */
+export type Clock = 'wall' | 'cpu';
+
 /** The median µs per operation of a workload, when the configuration ran. */
 export function medianOf(
   figure: ConfigurationFigures | undefined,
   workload: string,
+  clock: Clock = 'wall',
 ): number | undefined {
-  return figure?.status === 'ok' ? figure.micros.get(workload)?.median : undefined;
+  if (figure?.status !== 'ok') return undefined;
+  return (clock === 'wall' ? figure.micros : figure.cpuMicros).get(workload)?.median;
 }

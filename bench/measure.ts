@@ -33,11 +33,15 @@ export async function measureWorkload(
 
   const spansBefore = telemetry.spansEnded();
   const auditSpansBefore = telemetry.auditSpansEnded();
-  const chunkMicros: number[] = [];
+  const wallMicros: number[] = [];
+  const cpuMicros: number[] = [];
   for (const [first, end] of chunksOf(warmUp, iterations)) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     for (let index = first; index < end; index++) await operation(index);
-    chunkMicros.push(Number(process.hrtime.bigint() - start) / 1000 / (end - first));
+    wallMicros.push(Number(process.hrtime.bigint() - start) / 1000 / (end - first));
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMicros.push((cpu.user + cpu.system) / (end - first));
   }
   const spans = telemetry.spansEnded() - spansBefore;
   const auditSpans = telemetry.auditSpansEnded() - auditSpansBefore;
@@ -46,7 +50,8 @@ export async function measureWorkload(
   return {
     workload: workload.name,
     iterations,
-    microsPerOp: spreadOf(chunkMicros).median,
+    microsPerOp: spreadOf(wallMicros).median,
+    cpuMicrosPerOp: spreadOf(cpuMicros).median,
     spansPerOp: spans / iterations,
     auditSpansPerOp: auditSpans / iterations,
   };

@@ -35,6 +35,12 @@ export interface WorkloadSample {
   iterations: number;
   /** Wall time per operation in microseconds: the median of the means of 5 chunks of calls. */
   microsPerOp: number;
+  /**
+   * CPU time of the whole process (all threads, user + system) per operation, in
+   * microseconds, the same way. Steadier than wall time while other processes compete for the
+   * cores, and it holds all the instrumentation's own cost (the database server's is not in it).
+   */
+  cpuMicrosPerOp: number;
   /** Spans ended per operation (0 without an SDK). */
   spansPerOp: number;
   /** Audit spans among them. */

@@ -1,4 +1,4 @@
-import type { DialectFigures } from './aggregate';
+import type { Clock, DialectFigures } from './aggregate';
 import { aggregate, medianOf } from './aggregate';
 import { CONFIGURATIONS, isPlain } from './configurations';
 import { markdownTable } from './markdown-table';
@@ -61,6 +61,8 @@ function dialectSection(
         '× plain',
         'µs vs plain',
         'µs vs SDK',
+        'CPU µs/op',
+        'CPU vs SDK',
         'spans/op',
       ],
       workloads.flatMap((workload) => timeRows(workload, figures)),
@@ -70,6 +72,8 @@ function dialectSection(
     noiseLine(figures, workloads),
     '',
     `### ${title}: targets (µs added per operation over SDK only)`,
+    '',
+    'Each cell: wall time / CPU time of the application process.',
     '',
     targetsTable(figures, workloads),
     '',
@@ -83,13 +87,15 @@ function dialectSection(
 function timeRows(workload: string, figures: DialectFigures): string[][] {
   const baseline = medianOf(figures.get('plain'), workload);
   const sdk = medianOf(figures.get('sdk'), workload);
+  const sdkCpu = medianOf(figures.get('sdk'), workload, 'cpu');
   return [...figures].map(([id, figure]) => {
     const label = CONFIGURATIONS[id].label;
     if (figure.status !== 'ok') return [workload, label, `${figure.status} (see below)`];
     const spread = figure.micros.get(workload);
-    if (!spread) return [workload, label, 'not measured'];
-    const versus = (reference: number | undefined): string =>
-      reference === undefined ? '' : formatSigned(spread.median - reference);
+    const cpu = figure.cpuMicros.get(workload);
+    if (!spread || !cpu) return [workload, label, 'not measured'];
+    const versus = (reference: number | undefined, value = spread.median): string =>
+      reference === undefined ? '' : formatSigned(value - reference);
     return [
       workload,
       label,
@@ -98,6 +104,8 @@ function timeRows(workload: string, figures: DialectFigures): string[][] {
       baseline === undefined ? '' : `×${(spread.median / baseline).toFixed(2)}`,
       versus(baseline),
       isPlain(id) ? '' : versus(sdk),
+      formatMicros(cpu.median),
+      isPlain(id) ? '' : versus(sdkCpu, cpu.median),
       isPlain(id) ? '0' : spansCell(figure.spansPerOp.get(workload)),
     ];
   });
@@ -131,16 +139,22 @@ function firstLine(text: string): string {
 
 /** How far the A/A control lands from plain: what a difference must exceed to mean something. */
 function noiseLine(figures: DialectFigures, workloads: string[]): string {
-  const deviations = workloads.flatMap((workload) => {
-    const plain = medianOf(figures.get('plain'), workload);
-    const control = medianOf(figures.get('plain-aa'), workload);
-    return plain && control ? [Math.abs(control / plain - 1) * 100] : [];
-  });
-  if (deviations.length === 0) return 'Noise floor: no A/A control in this run.';
-  const spread = spreadOf(deviations);
+  const deviation = (clock: Clock): string => {
+    const deviations = workloads.flatMap((workload) => {
+      const plain = medianOf(figures.get('plain'), workload, clock);
+      const control = medianOf(figures.get('plain-aa'), workload, clock);
+      return plain && control ? [Math.abs(control / plain - 1) * 100] : [];
+    });
+    if (deviations.length === 0) return 'n/a';
+    const spread = spreadOf(deviations);
+    return `median ${spread.median.toFixed(1)} %, largest ${spread.max.toFixed(1)} %`;
+  };
+  if (!figures.has('plain') || !figures.has('plain-aa')) {
+    return 'Noise floor: no A/A control in this run.';
+  }
   return (
-    `Noise floor (A/A control against plain): median ${spread.median.toFixed(1)} %, ` +
-    `largest ${spread.max.toFixed(1)} % over the workloads.`
+    `Noise floor (A/A control against plain, over the workloads): wall time ${deviation('wall')}; ` +
+    `CPU time ${deviation('cpu')}.`
   );
 }
 

@@ -30,7 +30,7 @@ interface CliOptions {
 }
 
 const FULL = { iterations: 1000, rounds: 5 };
-const QUICK = { iterations: 150, rounds: 3 };
+const QUICK = { iterations: 100, rounds: 3 };
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
