@@ -53,6 +53,7 @@ describe('CLI bad input without a store', () => {
       3,
       /does not exist/,
     );
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('exits 3 when a database server cannot be reached, without printing the password', async () => {
