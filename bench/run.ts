@@ -168,7 +168,10 @@ async function main(): Promise<number> {
     ...(options.store ? ['store' as const] : []),
     ...(options.query ? ['query' as const] : []),
   ];
-  const extrasPassed = runExtraBenches(extras, options.quick ? ['--quick'] : []);
+  const extrasPassed = runExtraBenches(extras, [
+    ...(options.quick ? ['--quick'] : []),
+    ...(options.sqliteOnly ? ['--sqlite-only'] : ['--postgres-url', options.postgresUrl]),
+  ]);
   const failed = results.filter((result) => result.status === 'failed').length;
   if (failed > 0) process.stderr.write(`bench: ${failed} child run(s) failed; see above.\n`);
   return failed === 0 && extrasPassed ? 0 : 1;
