@@ -1,7 +1,9 @@
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
 import { resolveAuditSettings } from '../audit/audit-settings';
+import { REDACTED_MARKER } from '../audit/redaction';
 import { ATTR_DB_QUERY_PARAMETER_PREFIX } from '../semconv';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
+import { positionalParameterColumns } from './positional-parameter-columns';
 
 const MAX_PARAMETER_LENGTH = 256;
 
@@ -16,29 +18,31 @@ function parameterText(value: unknown): string {
 
 /**
  * `db.query.parameter.<key>` attributes for bind parameters or replacements: array items by
- * index (`0`, `1`, ...), named ones by name. A named parameter is masked when the audit
- * redaction rules (built-in secret names, `audit.redact`, the model's `redact`) match its
- * name; positional ones carry no name to match and are kept.
+ * index (`0`, `1`, ...), named ones by name. A parameter is masked when the audit redaction
+ * rules (built-in secret names, `audit.redact`, the model's `redact`) match its name, or for
+ * a positional one the column it is compared with or inserted into.
  */
 export function parameterAttributes(
   parameters: unknown,
+  sql: string,
   config: SequelizeAuditInstrumentationConfig,
   modelName: string | undefined,
   diag: DiagLogger,
 ): Attributes {
   const attributes: Attributes = {};
   if (!parameters || typeof parameters !== 'object') return attributes;
-  if (Array.isArray(parameters)) {
-    parameters.forEach((value, index) => {
-      attributes[`${ATTR_DB_QUERY_PARAMETER_PREFIX}${index}`] = parameterText(value);
-    });
-    return attributes;
-  }
   const { redactor } = resolveAuditSettings(config.audit, diag).fieldsOf(modelName ?? '');
-  for (const [name, value] of Object.entries(parameters)) {
-    attributes[`${ATTR_DB_QUERY_PARAMETER_PREFIX}${name}`] = redactor.isRedacted(name)
-      ? '[REDACTED]'
+  const record = (key: string | number, name: string | undefined, value: unknown) => {
+    const redacted = name !== undefined && redactor.isRedacted(name);
+    attributes[`${ATTR_DB_QUERY_PARAMETER_PREFIX}${key}`] = redacted
+      ? REDACTED_MARKER
       : parameterText(value);
+  };
+  if (Array.isArray(parameters)) {
+    const columns = positionalParameterColumns(sql);
+    parameters.forEach((value, index) => record(index, columns.get(index), value));
+  } else {
+    for (const [name, value] of Object.entries(parameters)) record(name, name, value);
   }
   return attributes;
 }

@@ -87,7 +87,7 @@ function spanAttributes(
     const parameters = call.bind ?? call.replacements;
     Object.assign(
       attributes,
-      parameterAttributes(parameters, config, modelNameOf(call), deps.diag),
+      parameterAttributes(parameters, call.sql, config, modelNameOf(call), deps.diag),
     );
   }
   return attributes;

@@ -96,6 +96,23 @@ describeEachDialect('tracing options', (db) => {
     assert.equal(named.attributes['db.query.parameter.password'], '[REDACTED]');
   });
 
+  it('masks positional parameters bound to a secret column, such as a model password', async () => {
+    configureInstrumentation({
+      ...base,
+      captureParameters: true,
+      audit: { enabled: false, redact: ['email'] },
+    });
+    await models.User.create({ name: 'Mallory', email: 'mallory@example.com' });
+    const insert = onlySpan('INSERT users');
+    const values = Object.entries(insert.attributes)
+      .filter(([key]) => key.startsWith('db.query.parameter.'))
+      .map(([, value]) => value);
+    assert.ok(values.includes('Mallory'), 'unredacted values are kept');
+    assert.ok(values.includes('[REDACTED]'), 'the email bound to its column is masked');
+    assert.ok(!values.includes('mallory@example.com'));
+    await models.User.destroy({ where: { email: 'mallory@example.com' } });
+  });
+
   it('records db.response.returned_rows only with captureReturnedRows', async () => {
     await models.User.findAll();
     assert.equal(onlySpan('SELECT users').attributes['db.response.returned_rows'], undefined);
