@@ -7,18 +7,11 @@ import { openBenchDatabase } from './bench-database';
 import { isPlain } from './configurations';
 import { HeapPeak, measureBareSpan, measureWorkload } from './measure';
 import type { ChildJob, ChildResult, ChildSuccess, WorkloadSample } from './protocol';
-import type { Telemetry } from './telemetry';
-import { ConfigurationUnavailableError, installTelemetry } from './telemetry';
+import { installTelemetry } from './telemetry';
 import { WORKLOADS } from './workloads';
 
 async function runJob(job: ChildJob): Promise<ChildResult> {
-  let telemetry: Telemetry;
-  try {
-    telemetry = installTelemetry(job.configuration);
-  } catch (error) {
-    if (!(error instanceof ConfigurationUnavailableError)) throw error;
-    return { status: 'unavailable', job, reason: error.message };
-  }
+  const telemetry = installTelemetry(job.configuration);
   // Required only now, after the instrumentation (if any) is enabled, as in an application.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const library = require('sequelize') as typeof SequelizeModule;

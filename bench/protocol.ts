@@ -59,7 +59,7 @@ export interface ChildSuccess {
   bareSpanMicros?: number;
 }
 
-/** The configuration cannot run in this checkout (e.g. a component is not written yet). */
+/** The configuration cannot be measured in this checkout (e.g. its instrumentation makes no span). */
 export interface ChildUnavailable {
   status: 'unavailable';
   job: ChildJob;
