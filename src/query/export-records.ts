@@ -32,6 +32,6 @@ export async function exportRecords(
     done += 1;
     if (done % every === 0) options.onProgress?.({ done, total: options.total });
   }
-  options.onProgress?.({ done, total: options.total });
+  if (done === 0 || done % every !== 0) options.onProgress?.({ done, total: options.total });
   return done;
 }

@@ -462,7 +462,12 @@ describe('AuditTrail over records', () => {
         operation: 'insert',
         table: 'users',
         recordId: '1',
-        after: { id: 1, name: 'a', password: '[REDACTED]' },
+        after: {
+          id: 1,
+          name: 'a',
+          password: '[REDACTED]',
+          token: `hmac-sha256:${'ab'.repeat(32)}`,
+        },
       });
       const renamed = f.record({
         operation: 'update',
@@ -483,7 +488,7 @@ describe('AuditTrail over records', () => {
       assert.equal((await trail.revert('users', 1, 3)).action, 'none');
       const plan = await trail.revert('users', 1, 1);
       assert.equal(plan.action, 'insert');
-      assert.deepEqual(plan.unrecoverableFields, ['password']);
+      assert.deepEqual(plan.unrecoverableFields, ['password', 'token']);
     });
   });
 });
