@@ -227,7 +227,7 @@ describeEachDialect('audit of bulk writes', (db) => {
     assert.equal(event.affectedRows, 2);
   });
 
-  it('reads a bulk update of 100 rows with two extra statements at most', async () => {
+  it('costs one extra statement for a bulk update of 100 rows: the read before it', async () => {
     await seedOrders(100);
     spanExporter.reset();
     await Order.update({ status: 'done' }, { where: { status: 'new', quantity: { [Op.gte]: 1 } } });
@@ -238,6 +238,9 @@ describeEachDialect('audit of bulk writes', (db) => {
       )
       .filter((span) => span.kind === 2);
     assert.equal(collector.all().length, 100);
-    assert.ok(statements.length <= 3, `statements: ${statements.map((s) => s.name).join(', ')}`);
+    assert.deepEqual(statements.map((span) => span.name).sort(), [
+      'SELECT orders',
+      'UPDATE orders',
+    ]);
   });
 });

@@ -7,6 +7,8 @@ import type { RowChange } from '../record-builder';
 import type { RawRow } from '../row-diff';
 import { affectedRowsOfModelCall, describeWhere } from './statement-summary';
 import { optionsAt, transactionOfCall } from './capture-context';
+import { hasSqlExpression } from './sql-expression';
+import { awaitWrittenValues, takeWrittenValues } from './written-values';
 import type { CallOptions, CaptureContext } from './capture-context';
 import { primaryKeyOf, readRows, rereadByPrimaryKey } from './row-reader';
 
@@ -14,9 +16,11 @@ import { primaryKeyOf, readRows, rereadByPrimaryKey } from './row-reader';
  * Bulk writes with a where: `Model.update`, `Model.destroy`, `Model.restore`,
  * `Model.increment` (and `decrement`, which delegates to it). Without individualHooks:
  * the affected rows (keys and before-values) are read in the writer's transaction just
- * before the write, and read again by primary key after it, so values computed by the
- * database (`count + 1`, `NOW()`, timestamps) are recorded as stored. A hard delete needs no
- * read after. Above `maxRowsPerStatement` rows, one statement-level record is written.
+ * before the write. The rows after are derived from them when the written values are known
+ * (a `Model.update` of plain values, a restore, a hard delete: one extra statement in all);
+ * otherwise (`count + 1`, `NOW()`, a soft-delete stamp, row-by-row individual hooks) they are
+ * read again by primary key, so values computed by the database are recorded as stored.
+ * Above `maxRowsPerStatement` rows, one statement-level record is written.
  */
 
 interface BulkShape {
@@ -65,7 +69,9 @@ export async function captureBulkWrite(
         limit: rowLimit(options, settings.maxRowsPerStatement + 1),
       })
     : [];
+  if (call.method === 'update') awaitWrittenValues(call, info.model.sequelize);
   const result = await next();
+  const written = call.method === 'update' ? takeWrittenValues(call) : undefined;
   if (!rowLevel || before.length > settings.maxRowsPerStatement) {
     capture.recorder.recordStatement(
       {
@@ -81,12 +87,47 @@ export async function captureBulkWrite(
     );
     return result;
   }
-  const hardDelete = call.method === 'destroy' && !isSoftDestroy(info, options);
-  const changes = hardDelete
-    ? before.map((row): RowChange => ({ info, before: row, after: null }))
+  if (affectedRowsOfModelCall(call.method, result) === 0) return result;
+  const knownValues = knownWrittenValues(call.method, info, options, written);
+  const changes = knownValues
+    ? before.map((row): RowChange => ({ info, before: row, after: knownValues(row) }))
     : await pairWithAfter(info, before, transaction);
   capture.recorder.recordRows(changes, transaction);
   return result;
+}
+
+/**
+ * How each row looks after the write when that is known without reading it again: `null`
+ * for a hard delete, the row with the written values for a plain `Model.update` or a restore.
+ */
+function knownWrittenValues(
+  method: string,
+  info: ModelInfo,
+  options: CallOptions,
+  written: RawRow | undefined,
+): ((row: RawRow) => RawRow | null) | undefined {
+  if (method === 'destroy' && !isSoftDestroy(info, options)) return () => null;
+  if (method === 'restore' && info.deletedAt) {
+    const restored = { [info.deletedAt]: restoredDeletedAt(info) };
+    return (row) => ({ ...row, ...restored });
+  }
+  if (method !== 'update' || !written || options.individualHooks || hasSqlExpression(written)) {
+    return undefined;
+  }
+  const values = pickColumns(written, info.columns);
+  return (row) => ({ ...row, ...values });
+}
+
+/** What `Model.restore` writes into `deletedAt`: its default value, else NULL. */
+function restoredDeletedAt(info: ModelInfo): unknown {
+  const attribute = info.deletedAt ? info.model.rawAttributes[info.deletedAt] : undefined;
+  return attribute && 'defaultValue' in attribute ? attribute.defaultValue : null;
+}
+
+function pickColumns(values: RawRow, columns: readonly string[]): RawRow {
+  const picked: RawRow = {};
+  for (const column of columns) if (column in values) picked[column] = values[column];
+  return picked;
 }
 
 async function pairWithAfter(
