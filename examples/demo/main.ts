@@ -11,31 +11,42 @@ import { startTelemetry } from './telemetry';
 import { Sequelize } from 'sequelize';
 import { AuditTrail } from '../../src';
 import { runNightlyJob, runRestock, runUserRequests } from './actors';
-import { printHistory, printSpanTree, printVerify } from './report';
+import { heading, printHistory, printRecordCounts, printSpanTree, printVerify } from './report';
 import { Product, TRACKED_SKU, defineShop } from './shop';
+import { tamperWithStoredPrice } from './tamper';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-demo-'));
-  const telemetry = await startTelemetry(join(dir, 'audit.sqlite'));
-  const sequelize = new Sequelize({
-    dialect: 'sqlite',
-    storage: join(dir, 'shop.sqlite'),
-    logging: false,
-  });
+  const auditFile = join(dir, 'audit.sqlite');
+  const telemetry = await startTelemetry(auditFile);
+  const shopFile = join(dir, 'shop.sqlite');
+  const sequelize = new Sequelize({ dialect: 'sqlite', storage: shopFile, logging: false });
   try {
     await defineShop(sequelize);
+    heading('A day in the shop: user requests, then the nightly job');
     const checkoutTrace = await runUserRequests(sequelize);
     await runNightlyJob();
     await runRestock();
     await telemetry.processor.forceFlush();
 
     printSpanTree(telemetry.recorder, checkoutTrace);
+
     const trail = new AuditTrail(telemetry.store);
     const tracked = await Product.findOne({ where: { sku: TRACKED_SKU }, rejectOnEmpty: true });
     await printHistory(trail, 'products', tracked.id);
+    await printRecordCounts(telemetry.store, ['products', 'orders']);
+
+    heading('3. verify(): the hash chains of the audit store');
     printVerify(await trail.verify());
-    if (telemetry.exporting)
+    const edited = await tamperWithStoredPrice(auditFile, String(tracked.id));
+    console.log(
+      `\n  Now ${edited} stored record is edited in the database file (price 35.00 → 30.00):`,
+    );
+    printVerify(await trail.verify());
+
+    if (telemetry.exporting) {
       console.log(`\nSpans exported to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.`);
+    }
   } finally {
     await sequelize.close();
     await telemetry.shutdown();
