@@ -15,7 +15,7 @@ export interface ReportInput {
   results: ChildResult[];
 }
 
-export const DIALECT_TITLES: Record<BenchDialect, string> = {
+const DIALECT_TITLES: Record<BenchDialect, string> = {
   sqlite: 'SQLite in memory',
   postgres: 'PostgreSQL (loopback)',
 };
@@ -52,6 +52,8 @@ function dialectSection(
   return [
     `## ${title}: µs per operation, median over rounds`,
     '',
+    READING_GUIDE,
+    '',
     markdownTable(
       [
         'workload',
@@ -83,6 +85,12 @@ function dialectSection(
     '',
   ];
 }
+
+const READING_GUIDE =
+  'µs/op: wall time per operation, the median over the rounds (each round: the median of ' +
+  '5 chunk means), min–max over the rounds. CPU: CPU time of the application process per ' +
+  'operation, measured the same way (the database server is not in it). vs SDK: what the ' +
+  'instrumentation adds over the SDK-only configuration. spans/op: spans ended per operation.';
 
 function timeRows(workload: string, figures: DialectFigures): string[][] {
   const baseline = medianOf(figures.get('plain'), workload);
