@@ -15,6 +15,7 @@ describeEachDialect('audit of bulk writes', (db) => {
   let Order: ModelStatic<Model>;
   let Membership: ModelStatic<Model>;
   let LogLine: ModelStatic<Model>;
+  let Profile: ModelStatic<Model>;
   const collector = new AuditEventCollector();
 
   before(async () => {
@@ -44,6 +45,15 @@ describeEachDialect('audit of bulk writes', (db) => {
       { tableName: 'log_lines', timestamps: false },
     );
     LogLine.removeAttribute('id');
+    Profile = sequelize.define(
+      'Profile',
+      {
+        profileKey: { type: DataTypes.STRING, primaryKey: true, field: 'profile_key' },
+        displayName: { type: DataTypes.STRING, field: 'display_name' },
+        active: { type: DataTypes.BOOLEAN, defaultValue: true },
+      },
+      { tableName: 'profiles', underscored: true, scopes: { active: { where: { active: true } } } },
+    );
     await sequelize.sync({ force: true });
   });
   after(() => collector.stop());
@@ -214,6 +224,25 @@ describeEachDialect('audit of bulk writes', (db) => {
     assert.equal(insert.recordId, '{"groupId":2,"userId":1}');
     assert.equal(update.recordId, '{"groupId":2,"userId":1}');
     assert.equal(update.after?.role, 'admin');
+  });
+
+  it('records models whose attributes map to other column names, through a scope, by attribute name', async () => {
+    await Profile.bulkCreate([
+      { profileKey: 'p1', displayName: 'One' },
+      { profileKey: 'p2', displayName: 'Two', active: false },
+    ]);
+    collector.reset();
+    await Profile.scope('active').update({ displayName: 'Renamed' }, { where: {} });
+    await Profile.destroy({ where: { profileKey: 'p2' } });
+    const [update, destroy, ...others] = collector.all();
+    assert.equal(others.length, 0);
+    assert.equal(update.recordId, 'p1');
+    assert.ok(update.changedFields.includes('displayName'));
+    assert.equal(update.before?.displayName, 'One');
+    assert.equal(update.after?.displayName, 'Renamed');
+    assert.equal(destroy.operation, 'delete');
+    assert.equal(destroy.recordId, 'p2');
+    assert.equal(destroy.before?.displayName, 'Two');
   });
 
   it('records statement-level records for a model without a primary key', async () => {

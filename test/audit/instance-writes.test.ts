@@ -3,7 +3,7 @@ import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation } from '../support/setup';
-import { AuditEventCollector } from './support/audit-events';
+import { AuditEventCollector, auditSpans } from './support/audit-events';
 
 describeEachDialect('audit of instance writes', (db) => {
   let sequelize: Sequelize;
@@ -44,6 +44,8 @@ describeEachDialect('audit of instance writes', (db) => {
     assert.ok(event.changedFields.includes('password'));
     assert.equal(event.outcome, 'committed');
     assert.match(event.eventId, /^[0-9a-f-]{36}$/);
+    assert.equal(event.actor, undefined, 'a write outside any audit context has no actor');
+    assert.ok(auditSpans().every((span) => !('audit.actor.id' in span.attributes)));
   });
 
   it('records the changed fields with before and after values when an instance is saved', async () => {
