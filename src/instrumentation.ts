@@ -5,6 +5,7 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import { createAuditWiring } from './audit/wiring';
+import { alreadyLoadedSequelize } from './loaded-sequelize';
 import type { InterceptorErrorHandler } from './interceptor-chain';
 import type { AsyncMethod, PatchableMethods, SequelizeModuleLike } from './internal-types';
 import {
@@ -33,6 +34,7 @@ interface InterceptorChains {
   query: QueryInterceptor[];
   transaction: TransactionInterceptor[];
   tracing: TracingWiring;
+  onError: InterceptorErrorHandler;
 }
 
 /**
@@ -46,9 +48,12 @@ interface InterceptorChains {
  * new NodeSDK({ instrumentations: [new SequelizeAuditInstrumentation({ audit: { redact: [/token/i] } })] })
  */
 export class SequelizeAuditInstrumentation extends InstrumentationBase<SequelizeAuditInstrumentationConfig> {
-  // Not initialized as class fields: the base constructor calls init() and enable() first.
-  private _chains?: InterceptorChains;
-  private _durationHistogram?: Histogram;
+  // Declared only: the base constructor calls init() and enable() before field initializers
+  // would run, and an initializer would wipe what enable() set.
+  declare private _chains?: InterceptorChains;
+  declare private _durationHistogram?: Histogram;
+  /** A `sequelize` module loaded before enable(), patched directly rather than on load. */
+  declare private _preloaded?: SequelizeModuleLike;
 
   constructor(config: SequelizeAuditInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -72,12 +77,30 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     return this._durationHistogram;
   }
 
-  private readonly _onInterceptorError: InterceptorErrorHandler = (error) =>
-    this._diag.error('an interceptor failed; the Sequelize call went on unchanged', error);
+  /**
+   * Patches on load, and also patches a `sequelize` the application required before this
+   * instrumentation was enabled (which the load hook never sees).
+   */
+  override enable(): void {
+    super.enable();
+    if (this._preloaded) return;
+    const loaded = alreadyLoadedSequelize();
+    if (!loaded || isWrapped(loaded.Sequelize?.prototype?.query)) return;
+    this._diag.debug('sequelize was loaded before the instrumentation; patching it now');
+    this._preloaded = this._patch(loaded);
+  }
+
+  override disable(): void {
+    super.disable();
+    if (this._preloaded) this._unpatch(this._preloaded);
+    this._preloaded = undefined;
+  }
 
   private _interceptorChains(): InterceptorChains {
     if (this._chains) return this._chains;
     const tracer = () => this.tracer;
+    const onError: InterceptorErrorHandler = (error) =>
+      this._diag.error('an interceptor failed; the Sequelize call went on unchanged', error);
     const config = () => this.getConfig();
     const tracing = createTracingWiring({
       tracer,
@@ -91,6 +114,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],
       transaction: [...tracing.transactionInterceptors, ...audit.transactionInterceptors],
       tracing,
+      onError,
     };
     return this._chains;
   }
@@ -102,7 +126,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       return moduleExports;
     }
     const chains = this._interceptorChains();
-    const onError = this._onInterceptorError;
+    const { onError } = chains;
     this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(chains.query, onError));
     this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
     for (const method of MODEL_STATIC_METHODS) {
