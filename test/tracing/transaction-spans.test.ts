@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Sequelize as SequelizeClass } from 'sequelize';
+import { Sequelize as SequelizeClass, Transaction as TransactionClass } from 'sequelize';
 import type { Sequelize, Transaction } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
@@ -129,7 +129,7 @@ describeEachDialect('transaction spans', (db) => {
   });
 
   it('records the isolation level a transaction asked for', async () => {
-    const isolationLevel = SequelizeClass.Transaction.ISOLATION_LEVELS.SERIALIZABLE;
+    const isolationLevel = TransactionClass.ISOLATION_LEVELS.SERIALIZABLE;
     await sequelize.transaction({ isolationLevel }, async () => undefined);
     assert.equal(
       onlySpan('transaction').attributes['sequelize.transaction.isolation_level'],
