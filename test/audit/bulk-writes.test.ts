@@ -217,6 +217,16 @@ describeEachDialect('audit of bulk writes', (db) => {
     assert.ok(!(event.statement ?? '').includes("'new'"));
   });
 
+  it('records one statement-level insert for a bulkCreate above maxRowsPerStatement', async () => {
+    configureInstrumentation({ audit: { maxRowsPerStatement: 3 } });
+    await Order.bulkCreate(Array.from({ length: 5 }, (_, i) => ({ sku: `many-${i}` })));
+    const [event, ...others] = collector.all();
+    assert.equal(others.length, 0);
+    assert.equal(event.granularity, 'statement');
+    assert.equal(event.operation, 'insert');
+    assert.equal(event.affectedRows, 5);
+  });
+
   it('records composite primary keys as canonical JSON', async () => {
     await Membership.create({ userId: 1, groupId: 2, role: 'member' });
     await Membership.update({ role: 'admin' }, { where: { userId: 1 } });

@@ -29,6 +29,9 @@ export async function captureBulkCreate(
   const options = optionsAt(call.args, 1);
   const records = Array.isArray(call.args[0]) ? (call.args[0] as KeyedRecord[]) : [];
   const transaction = transactionOfCall(call.model as AuditableModelLike, options);
+  if (records.length > capture.recorder.settings.maxRowsPerStatement) {
+    return captureAsStatement(call, next, capture, transaction);
+  }
   const mayMeetExisting = Boolean(options.ignoreDuplicates || options.updateOnDuplicate);
   const lookup = mayMeetExisting
     ? await readExisting(info, records, options, transaction)
@@ -39,6 +42,29 @@ export async function captureBulkCreate(
     ? await compareWithExisting(info, lookup, created, transaction)
     : await insertsOf(info, created, transaction);
   capture.recorder.recordRows(changes, transaction);
+  return result;
+}
+
+/** A bulkCreate above `maxRowsPerStatement` rows: one statement-level record. */
+async function captureAsStatement(
+  call: ModelCall,
+  next: () => Promise<unknown>,
+  capture: CaptureContext,
+  transaction: Parameters<typeof readRows>[2]['transaction'],
+): Promise<unknown> {
+  const info = modelInfo(call.model);
+  const result = await next();
+  capture.recorder.recordStatement(
+    {
+      operation: 'insert',
+      table: info.table,
+      dbSystem: info.dbSystem,
+      namespace: info.namespace,
+      model: info.name,
+      affectedRows: Array.isArray(result) ? result.length : undefined,
+    },
+    transaction,
+  );
   return result;
 }
 
