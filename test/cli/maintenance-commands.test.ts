@@ -43,12 +43,13 @@ describeEachStoreDialect('CLI maintenance commands', (db) => {
   const kinds: StoreKind[] = db.name === 'sqlite' ? ['sql', 'jsonl'] : ['sql'];
   for (const kind of kinds) {
     describe(`on a ${kind} store`, () => {
-      it('verify reports every chain intact with exit 0', async () => {
+      it('verify reports every chain intact with exit 0 and a progress bar on stderr', async () => {
         const store = await fillCliStore(db, kind, 'audit_verify');
         try {
-          const human = await store.cli('verify');
+          const human = await store.cli('--progress', 'verify');
           assert.equal(human.code, 0, human.stderr);
           assert.match(human.stdout, /ok: 11 records in 1 stream, every chain intact/);
+          assert.match(human.stderr, /verify \[█+\] 100% \| 11\/11/);
           const result = JSON.parse((await store.cli('--json', 'verify')).stdout) as VerifyResult;
           assert.deepEqual(result, { ok: true, streams: 1, records: 11 });
         } finally {
