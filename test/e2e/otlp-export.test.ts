@@ -78,20 +78,32 @@ describe('end-to-end OTLP export of the express example', () => {
       });
 
       it("parents the ORM, query, transaction and audit spans under the request's server span", () => {
-        const kinds = patchSpans.map((span) => span.kind);
-        assert.ok(
-          patchSpans.some((s) => s.kind === 'SPAN_KIND_INTERNAL' && /transaction/i.test(s.name)),
-          `no transaction span under PATCH: ${names(patchSpans)}`,
+        const transaction = patchSpans.find((s) => s.name === 'transaction');
+        assert.ok(transaction, `no transaction span under PATCH: ${names(patchSpans)}`);
+        assert.equal(transaction.kind, 'SPAN_KIND_INTERNAL');
+        const inTransaction = descendantsOf(result.spans, transaction);
+        const find = inTransaction.find((s) => s.name === 'Product.findByPk');
+        assert.ok(find, `no ORM span in the transaction: ${names(inTransaction)}`);
+        assert.equal(find.kind, 'SPAN_KIND_INTERNAL');
+        const update = inTransaction.find((s) => isQuerySpan(s) && s.name === 'UPDATE products');
+        assert.ok(update, `no UPDATE query span in the transaction: ${names(inTransaction)}`);
+        assert.equal(update.kind, 'SPAN_KIND_CLIENT');
+        const audit = auditSpanOf(inTransaction, 'update');
+        assert.equal(audit.name, 'audit UPDATE products');
+        assert.equal(audit.kind, 'SPAN_KIND_INTERNAL');
+      });
+
+      it('gives the transaction and ORM spans their sequelize.* attributes', () => {
+        const transaction = patchSpans.find((s) => s.name === 'transaction');
+        assert.equal(transaction?.attributes['sequelize.transaction.outcome'], 'committed');
+        assert.equal(
+          transaction?.attributes['sequelize.transaction.id'],
+          auditSpanOf(patchSpans, 'update').attributes['audit.transaction.id'],
         );
-        assert.ok(
-          patchSpans.some((s) => s.kind === 'SPAN_KIND_INTERNAL' && s.name.startsWith('Product.')),
-          `no ORM span under PATCH: ${names(patchSpans)}`,
-        );
-        assert.ok(
-          kinds.includes('SPAN_KIND_CLIENT'),
-          `no query span under PATCH: ${names(patchSpans)}`,
-        );
-        assert.equal(auditSpanOf(patchSpans, 'update').name, 'audit UPDATE products');
+        const find = patchSpans.find((s) => s.name === 'Product.findByPk');
+        assert.equal(find?.attributes['sequelize.model.name'], 'Product');
+        assert.equal(find?.attributes['sequelize.method'], 'findByPk');
+        assert.equal(find?.attributes['db.collection.name'], 'products');
       });
 
       it('gives query spans the database attributes of the semantic conventions', () => {
@@ -99,9 +111,18 @@ describe('end-to-end OTLP export of the express example', () => {
         assert.ok(queries.length > 0);
         for (const query of queries) {
           assert.equal(query.attributes['db.system.name'], db.dbSystem);
+          assert.equal(query.attributes['db.query.summary'], query.name);
+          assert.equal(typeof query.attributes['db.operation.name'], 'string');
           assert.equal(typeof query.attributes['db.query.text'], 'string');
+          if (db.name !== 'sqlite') {
+            assert.equal(query.attributes['db.namespace'], db.database);
+            assert.equal(query.attributes['server.address'], '127.0.0.1');
+            assert.equal(typeof query.attributes['server.port'], 'number');
+          }
         }
-        assert.ok(queries.some((q) => q.attributes['db.collection.name'] === 'products'));
+        const update = queries.find((q) => q.name === 'UPDATE products');
+        assert.equal(update?.attributes['db.operation.name'], 'UPDATE');
+        assert.equal(update?.attributes['db.collection.name'], 'products');
       });
 
       it('exports sanitized SQL that holds no literal of the request', () => {
