@@ -51,9 +51,6 @@ export async function startTelemetry(auditDatabaseFile: string): Promise<DemoTel
     store,
     processor,
     exporting,
-    async shutdown() {
-      await provider.shutdown();
-      await store.close();
-    },
+    shutdown: () => provider.shutdown(), // the processor closes the store
   };
 }

@@ -36,9 +36,8 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await sdk.shutdown(); // flushes the span exporter and the audit processor
+    await sdk.shutdown(); // flushes the span exporter and the audit processor, closes the store
     await sequelize.close();
-    await store.close();
     console.log('shop-api stopped');
   };
   process.once('SIGTERM', () => void stop());

@@ -1,4 +1,4 @@
-// Load telemetry first: the instrumentation must hook `require` before Sequelize is loaded.
+// Load telemetry first, so the SDK is running before the application's modules load.
 import { auditProcessor, auditStore, sdk } from './telemetry';
 import { DataTypes, Sequelize } from 'sequelize';
 import { AuditTrail, withAuditContext } from '../../src';
