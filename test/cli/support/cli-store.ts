@@ -32,7 +32,7 @@ export async function fillCliStore(
   const url = kind === 'jsonl' ? `jsonl:${join(dir, 'audit.jsonl')}` : withTable(db.url, table);
   const store = await openAuditStore(url);
   try {
-    const trail = await runShopWorkload(db.connect(), store);
+    const trail = await runShopWorkload(db.connect(), store, join(dir, 'spool'));
     return {
       url,
       trail,

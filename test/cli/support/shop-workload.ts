@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
-import { withAuditContext } from '../../../src';
+import { AuditSpanProcessor, withAuditContext } from '../../../src';
 import type { AuditStore } from '../../../src/store/audit-store';
-import { sealEvent } from '../../../src/store/chain-hash';
-import type { AuditEvent, AuditRecord } from '../../../src/types';
-import { AuditEventCollector } from '../../audit/support/audit-events';
+import { installProvider } from '../../processor/support/harness';
 
 /** Moments between the steps of the workload, for `--at`, `--since` and `--until`. */
 export interface WorkloadMoments {
@@ -19,7 +17,7 @@ export interface WorkloadMoments {
 
 export interface ShopTrail {
   moments: WorkloadMoments;
-  /** Records appended to the store. */
+  /** Records in the store. */
   records: number;
   stream: string;
 }
@@ -71,18 +69,24 @@ async function moment(): Promise<Date> {
  * A small shop under the instrumentation: orders#42 is created and paid by alice, refunded
  * by the nightly job in one bulk update together with orders#43, soft-deleted (paranoid) and
  * restored; orders#43 is deleted for good; the order line {orderId: 42, line: 1} (a composite
- * key) is created and changed; users#1 has a password (redacted). The audit events the
- * instrumentation delivers are sealed into one chain and appended to `store`.
+ * key) is created and changed; users#1 has a password (redacted). An `AuditSpanProcessor`
+ * beside the exporting one persists the audit records into `store`, in one chain.
  */
 export async function runShopWorkload(
   sequelize: Sequelize,
   store: AuditStore,
+  spoolDirectory: string,
   stream = 'cli-workload',
 ): Promise<ShopTrail> {
   const { Order, OrderLine, User } = defineModels(sequelize);
   await sequelize.sync({ force: true });
-  const collector = new AuditEventCollector().start();
-  collector.reset();
+  const processor = new AuditSpanProcessor({
+    store,
+    streamId: stream,
+    closeStoreOnShutdown: false,
+    spool: { directory: spoolDirectory },
+  });
+  const provider = installProvider(processor);
   try {
     const start = await moment();
     await withAuditContext(ALICE, async () => {
@@ -108,25 +112,14 @@ export async function runShopWorkload(
     const afterDeletes = await moment();
     await withAuditContext(ALICE, () => Order.restore({ where: { id: 42 } }));
     const afterRestore = await moment();
-    const records = sealChain(collector.all(), stream);
-    await store.append(records);
+    await processor.shutdown();
     return {
       moments: { start, afterCreate, afterPaid, afterBulkRefund, afterDeletes, afterRestore },
-      records: records.length,
+      records: await store.count({ stream }),
       stream,
     };
   } finally {
-    collector.stop();
+    provider.restore();
+    await processor.shutdown();
   }
-}
-
-function sealChain(events: AuditEvent[], stream: string): AuditRecord[] {
-  const records: AuditRecord[] = [];
-  for (const event of events) {
-    const previous = records[records.length - 1];
-    records.push(
-      sealEvent(event, { stream, seq: records.length + 1, prevHash: previous?.hash ?? null }),
-    );
-  }
-  return records;
 }
