@@ -44,9 +44,12 @@ async function main(): Promise<void> {
     );
     printVerify(await trail.verify());
 
-    if (telemetry.exporting) {
-      console.log(`\nSpans exported to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.`);
-    }
+    console.log(
+      telemetry.exporting
+        ? `\nSpans exported to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.`
+        : '\nTo see these traces in Jaeger or Tempo, start one (examples/jaeger, examples/tempo-grafana)' +
+            '\nand run: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo',
+    );
   } finally {
     await sequelize.close();
     await telemetry.shutdown();

@@ -101,7 +101,17 @@ export class ExampleProcess {
   }
 }
 
-/** Runs an example to completion. */
-export function runExample(script: string, env: Record<string, string> = {}): Promise<ExampleRun> {
-  return ExampleProcess.start(script, env).finished();
+/** Runs an example to completion; kills it if it is still running after `limitMs`. */
+export async function runExample(
+  script: string,
+  env: Record<string, string> = {},
+  limitMs = 90_000,
+): Promise<ExampleRun> {
+  const example = ExampleProcess.start(script, env);
+  const guard = setTimeout(() => example.kill(), limitMs);
+  try {
+    return await example.finished();
+  } finally {
+    clearTimeout(guard);
+  }
 }
