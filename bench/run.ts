@@ -29,7 +29,7 @@ interface CliOptions {
   childTimeout: number;
 }
 
-const FULL = { iterations: 1000, rounds: 5 };
+const FULL = { iterations: 500, rounds: 5 };
 const QUICK = { iterations: 100, rounds: 3 };
 
 function positiveInteger(value: string): number {
