@@ -184,6 +184,7 @@ function fitRecordSize(
   after: CanonicalRow | null,
   maxRecordBytes: number,
 ): void {
+  if (upperBoundBytes(before) + upperBoundBytes(after) <= maxRecordBytes) return;
   let total = (before ? canonicalBytes(before) : 0) + (after ? canonicalBytes(after) : 0);
   if (total <= maxRecordBytes) return;
   const entries = [before, after]
@@ -198,4 +199,22 @@ function fitRecordSize(
     row[field] = marker;
     total -= bytes - canonicalBytes(marker);
   }
+}
+
+/**
+ * A cheap bound on the serialized size of a flat row (no JSON.stringify of the whole row):
+ * every UTF-16 unit of a string takes at most 6 bytes once escaped, a number at most 24.
+ * Most rows are far below the cap, and this spares them the exact measure.
+ */
+function upperBoundBytes(row: CanonicalRow | null): number {
+  if (!row) return 0;
+  let bytes = 2;
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    bytes += key.length * 6 + 4;
+    if (typeof value === 'string') bytes += value.length * 6 + 2;
+    else if (value !== null && typeof value === 'object') bytes += canonicalBytes(value);
+    else bytes += 24;
+  }
+  return bytes;
 }
