@@ -5,12 +5,12 @@ import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';
 import type { RowChange } from '../record-builder';
 import type { RawRow } from '../row-diff';
-import { affectedRowsOfModelCall, describeWhere } from './statement-summary';
 import { optionsAt, transactionOfCall } from './capture-context';
-import { hasSqlExpression } from './sql-expression';
-import { awaitWrittenValues, takeWrittenValues } from './written-values';
 import type { CallOptions, CaptureContext } from './capture-context';
 import { primaryKeyOf, readRows, rereadByPrimaryKey } from './row-reader';
+import { hasSqlExpression } from './sql-expression';
+import { affectedRowsOfModelCall, describeWhere } from './statement-summary';
+import { awaitWrittenValues, takeWrittenValues } from './written-values';
 
 /*
  * Bulk writes with a where: `Model.update`, `Model.destroy`, `Model.restore`,
@@ -36,7 +36,8 @@ const followCaller = (_info: ModelInfo, options: CallOptions) => options.paranoi
 
 export const BULK_SHAPES: Readonly<Record<string, BulkShape>> = {
   update: { optionsIndex: 1, paranoid: followCaller, statementOperation: () => 'update' },
-  increment: { optionsIndex: 1, paranoid: followCaller, statementOperation: () => 'update' },
+  // Model.increment adds no paranoid clause: it touches soft-deleted rows too.
+  increment: { optionsIndex: 1, paranoid: () => false, statementOperation: () => 'update' },
   destroy: {
     optionsIndex: 0,
     paranoid: (info, options) => isSoftDestroy(info, options),
