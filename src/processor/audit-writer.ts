@@ -29,6 +29,14 @@ interface ReplayChunk {
 
 const UNSEALED_PAGE = 1000;
 
+/** Two batches as one, in order (a held batch and the one sealed behind it). */
+function mergeBatches(first: Batch, second: Batch): Batch {
+  if (first.records && second.records) return { records: [...first.records, ...second.records] };
+  if (first.events && second.events) return { events: [...first.events, ...second.events] };
+  // A sealed batch followed by unsealed events: the events are sealed after those records.
+  return { records: first.records ?? second.records, events: first.events ?? second.events };
+}
+
 /**
  * The one background writer of a processor: takes batches from the queue, seals them into
  * the chain, writes them to the store with retries, spools them to the local journal while
@@ -105,18 +113,40 @@ export class AuditWriter {
 
   private async run(): Promise<void> {
     await this.openSpool();
-    for (;;) {
-      const ready = await this.ensureReady();
-      if (ready && !(await this.replaySpool())) this.scheduleWake(this.storeRetryAt);
-      const batch = this.held ?? this.takeBatch();
-      if (!batch) return;
+    let ready = await this.prepareStore();
+    let batch = this.held ?? this.takeBatch();
+    while (batch) {
       this.held = batch;
-      if (!(await this.persist(batch, ready))) {
+      const persisting = this.persist(batch, ready);
+      // Seal the next batch while this one is on its way to the store.
+      const next = this.takeBatch();
+      if (next && ready) this.sealBatch(next);
+      if (!(await persisting)) {
+        this.held = next ? mergeBatches(batch, next) : batch;
         this.scheduleWake(Date.now() + this.options.retry.maxDelayMs);
         return;
       }
       this.held = undefined;
+      batch = next ?? this.takeBatch();
+      if (batch) ready = await this.prepareStore();
     }
+  }
+
+  /** Makes sure the chain head is known and the spool is replayed (when the store allows). */
+  private async prepareStore(): Promise<boolean> {
+    const ready = await this.ensureReady();
+    if (ready && !(await this.replaySpool())) this.scheduleWake(this.storeRetryAt);
+    return ready;
+  }
+
+  /** Seals a batch's events (only ever called once the chain head is known). */
+  private sealBatch(batch: Batch): AuditRecord[] {
+    if (batch.events) {
+      const sealed = this.sealer.seal(batch.events);
+      batch.records = batch.records ? [...batch.records, ...sealed] : sealed;
+      batch.events = undefined;
+    }
+    return batch.records ?? [];
   }
 
   private takeBatch(): Batch | undefined {
@@ -126,10 +156,10 @@ export class AuditWriter {
 
   /** True when the batch is in the store or in the spool. */
   private async persist(batch: Batch, ready: boolean): Promise<boolean> {
-    if (!ready) return this.spool({ events: batch.events ?? [] }, batch.events?.length ?? 0);
-    batch.records ??= this.sealer.seal(batch.events ?? []);
-    batch.events = undefined;
-    const records = batch.records;
+    if (!ready && !batch.records) {
+      return this.spool({ events: batch.events ?? [] }, batch.events?.length ?? 0);
+    }
+    const records = this.sealBatch(batch);
     if (records.length === 0) return true;
     if (this.spoolHasPending() || Date.now() < this.storeRetryAt) {
       return this.spool({ records }, records.length);

@@ -70,7 +70,7 @@ export interface AuditSpanProcessorOptions {
   retry?: AuditRetryOptions;
   /** @default { maxBytes: 1 GiB } in the temp directory */
   spool?: AuditSpoolOptions;
-  /** A checkpoint of the chain head is written after this many records... @default 1000 */
+  /** A checkpoint of the chain head is written after this many records... @default 10000 */
   checkpointEveryRecords?: number;
   /** ...or this much time, whichever comes first, and on flush and shutdown. @default 60000 */
   checkpointIntervalMs?: number;
@@ -125,7 +125,7 @@ export function resolveProcessorOptions(
       options.spool?.directory ??
       join(tmpdir(), 'otel-sequelize-audit-spool', safeFileName(options.store.name)),
     spoolMaxBytes: positive(options.spool?.maxBytes, 1024 * 1024 * 1024),
-    checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 1000)),
+    checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 10_000)),
     checkpointIntervalMs: positive(options.checkpointIntervalMs, 60_000),
     closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
     meterProvider: options.meterProvider,

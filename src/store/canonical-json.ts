@@ -23,11 +23,12 @@ export function canonicalJson(value: unknown): string | undefined {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      // String() and JSON.stringify() agree on every finite number (-0 included).
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
-      return JSON.stringify(value.toString());
+      return `"${value.toString()}"`;
     case 'object':
       return value === null ? 'null' : canonicalObject(value);
     default:
@@ -36,21 +37,66 @@ export function canonicalJson(value: unknown): string | undefined {
 }
 
 function canonicalObject(value: object): string | undefined {
+  if (Array.isArray(value)) return canonicalArray(value);
   if (hasToJson(value)) return canonicalJson(value.toJSON());
-  if (Array.isArray(value)) {
-    return `[${value.map((item: unknown) => canonicalJson(item) ?? 'null').join(',')}]`;
-  }
-  const members: string[] = [];
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const text = canonicalJson(record[key]);
-    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let text = '{';
+  for (const key of keys) {
+    const member = canonicalJson(record[key]);
+    if (member === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${member}`;
   }
-  return `{${members.join(',')}}`;
+  return `${text}}`;
+}
+
+function canonicalArray(items: readonly unknown[]): string {
+  let text = '[';
+  for (let i = 0; i < items.length; i += 1) {
+    text += `${i > 0 ? ',' : ''}${canonicalJson(items[i]) ?? 'null'}`;
+  }
+  return `${text}]`;
+}
+
+/**
+ * True when `value` is plain JSON data (what `JSON.parse` returns: finite numbers, strings,
+ * booleans, null, arrays, plain objects without undefined members) whose object keys already
+ * come in canonical (sorted) order. For such a value `JSON.stringify` gives the canonical text,
+ * several times faster than `canonicalJson`. (Integer-like keys iterate in numeric order,
+ * so objects with them usually fail the check and take the slow path.)
+ */
+export function isCanonicalOrdered(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isCanonicalOrdered);
+      return isCanonicalObject(value);
+    default:
+      return false;
+  }
+}
+
+function isCanonicalObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    if (!isCanonicalOrdered((value as Record<string, unknown>)[key])) return false;
+    previous = key;
+  }
+  return true;
 }
 
 /** `value` as plain JSON data (what any store gives back after storing it). */
 export function toJsonValue(value: unknown): JsonValue {
+  if (isCanonicalOrdered(value)) return value as JsonValue;
   const text = canonicalJson(value);
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }

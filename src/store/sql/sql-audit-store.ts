@@ -20,7 +20,7 @@ import {
   sqlFamilyOf,
   timestampLiteral,
 } from './sql-dialect';
-import type { AuditRow } from './sql-rows';
+import type { AuditColumn, AuditRow, CellValue } from './sql-rows';
 import { AUDIT_COLUMNS, rowToEvent, rowToRecord } from './sql-rows';
 import type { AuditTables, SqlRunner } from './sql-schema';
 import { ensureAuditSchema } from './sql-schema';
@@ -43,7 +43,7 @@ export interface SqlAuditStoreOptions {
   sequelizeOptions?: Options;
   /** Table of the records; checkpoints go to `<table>_checkpoints`. @default 'audit_log' */
   table?: string;
-  /** Rows per INSERT statement. @default 500 */
+  /** Rows per INSERT statement. @default 1000 */
   insertChunkSize?: number;
   /** Create and migrate the tables and indexes in `init()`. @default true */
   migrate?: boolean;
@@ -70,7 +70,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
   private readonly options: SqlAuditStoreOptions;
   private readonly ownsConnection: boolean;
   private sequelize?: StoreSequelize;
-  private family?: SqlFamily;
+  private sqlRunner?: SqlRunner;
   private initialized?: Promise<void>;
 
   constructor(options: SqlAuditStoreOptions) {
@@ -103,7 +103,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
   async append(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.init();
-    for (const chunk of chunks(records, this.options.insertChunkSize ?? 500)) {
+    for (const chunk of chunks(records, this.options.insertChunkSize ?? 1000)) {
       await this.run(this.insertSql(chunk));
     }
   }
@@ -120,7 +120,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
     if (events.length === 0) return;
     await this.init();
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
-    for (const chunk of chunks(rows, this.options.insertChunkSize ?? 500)) {
+    for (const chunk of chunks(rows, this.options.insertChunkSize ?? 1000)) {
       await this.query(this.insertSql(chunk), { type: 'RAW', transaction });
     }
   }
@@ -225,6 +225,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
     this.initialized = undefined;
     if (this.ownsConnection && sequelize) {
       this.sequelize = undefined;
+      this.sqlRunner = undefined;
       await sequelize.close();
     }
   }
@@ -235,8 +236,15 @@ export class SqlAuditStore implements TransactionalAuditStore {
   }
 
   private attach(sequelize: StoreSequelize): void {
+    const family = sqlFamilyOf(sequelize.getDialect());
     this.sequelize = sequelize;
-    this.family = sqlFamilyOf(sequelize.getDialect());
+    this.sqlRunner = {
+      family,
+      q: (name: string) => quoteIdentifier(family, name),
+      escape: (value: string | number) => sequelize.escape(value),
+      run: (sql: string) => this.run(sql),
+      select: (sql: string) => this.select(sql),
+    };
   }
 
   private async openOwnConnection(): Promise<StoreSequelize> {
@@ -299,40 +307,26 @@ export class SqlAuditStore implements TransactionalAuditStore {
   }
 
   private insertSql(records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>): string {
-    const { q, family } = this.runner();
+    const runner = this.runner();
+    const { q, family } = runner;
     const columns = AUDIT_COLUMNS.map((c) => q(c.name)).join(', ');
-    const rows = records.map(
-      (record) => `(${AUDIT_COLUMNS.map((c) => this.cell(c, record)).join(', ')})`,
-    );
-    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${rows.join(', ')} ${sealOnConflictClause(family, this.tables.records)}`;
-  }
-
-  private cell(
-    column: (typeof AUDIT_COLUMNS)[number],
-    record: AuditEvent & Partial<AuditRecord>,
-  ): string {
-    const value = column.write(record);
-    if (value === null) return 'NULL';
-    const escape = (text: string) => this.escape(text);
-    if (column.kind === 'timestamp')
-      return timestampLiteral(this.runner().family, String(value), escape);
-    if (column.kind === 'json') return jsonLiteral(this.runner().family, String(value), escape);
-    return this.escape(value);
+    const escape = runner.escape as (text: string) => string;
+    let values = '';
+    for (const record of records) {
+      let row = '';
+      for (const column of AUDIT_COLUMNS) {
+        row += `${row ? ', ' : ''}${cellLiteral(family, column, column.write(record), escape)}`;
+      }
+      values += `${values ? ', ' : ''}(${row})`;
+    }
+    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${values} ${sealOnConflictClause(family, this.tables.records)}`;
   }
 
   private runner(): SqlRunner {
-    const sequelize = this.sequelize;
-    const family = this.family;
-    if (!sequelize || !family) {
+    if (!this.sqlRunner || !this.sequelize) {
       throw new Error(`AuditStore "${this.name}": not initialized or closed; call init() first`);
     }
-    return {
-      family,
-      q: (name: string) => quoteIdentifier(family, name),
-      escape: (value: string | number) => sequelize.escape(value),
-      run: (sql: string) => this.run(sql),
-      select: (sql: string) => this.select(sql),
-    };
+    return this.sqlRunner;
   }
 
   private escape(value: string | number): string {
@@ -354,6 +348,19 @@ export class SqlAuditStore implements TransactionalAuditStore {
       sequelize.query(sql, { ...options, logging: false, [AUDIT_STORE_QUERY_OPTION]: true }),
     );
   }
+}
+
+function cellLiteral(
+  family: SqlFamily,
+  column: AuditColumn,
+  value: CellValue,
+  escape: (text: string) => string,
+): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  if (column.kind === 'timestamp') return timestampLiteral(family, value, escape);
+  if (column.kind === 'json') return jsonLiteral(family, value, escape);
+  return escape(value);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
