@@ -1,4 +1,4 @@
-import type { AuditableModelLike } from '../../internal-types';
+import type { AuditableModelLike, TransactionLike } from '../../internal-types';
 import type { ModelCall } from '../../model-call';
 import type { AuditOperation } from '../../types';
 import { modelInfo } from '../model-info';
@@ -134,7 +134,7 @@ function pickColumns(values: RawRow, columns: readonly string[]): RawRow {
 async function pairWithAfter(
   info: ModelInfo,
   before: readonly RawRow[],
-  transaction: Parameters<typeof rereadByPrimaryKey>[2],
+  transaction: TransactionLike | undefined,
 ): Promise<RowChange[]> {
   const after = await rereadByPrimaryKey(info, before, transaction);
   const changes: RowChange[] = [];

@@ -1,4 +1,4 @@
-import type { AuditableModelLike, ModelInstanceLike } from '../../internal-types';
+import type { AuditableModelLike, ModelInstanceLike, TransactionLike } from '../../internal-types';
 import type { ModelCall } from '../../model-call';
 import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';
@@ -50,7 +50,7 @@ async function captureAsStatement(
   call: ModelCall,
   next: () => Promise<unknown>,
   capture: CaptureContext,
-  transaction: Parameters<typeof readRows>[2]['transaction'],
+  transaction: TransactionLike | undefined,
 ): Promise<unknown> {
   const info = modelInfo(call.model);
   const result = await next();
@@ -104,7 +104,7 @@ async function readExisting(
   info: ModelInfo,
   records: readonly KeyedRecord[],
   options: CallOptions,
-  transaction: Parameters<typeof readRows>[2]['transaction'],
+  transaction: TransactionLike | undefined,
 ): Promise<ExistingRows> {
   const keyFields = lookupKey(info, records, options);
   const keyed = records.filter((record) => keyFields.every((field) => record[field] != null));
@@ -118,7 +118,7 @@ async function compareWithExisting(
   info: ModelInfo,
   existing: ExistingRows,
   written: readonly RawRow[],
-  transaction: Parameters<typeof readRows>[2]['transaction'],
+  transaction: TransactionLike | undefined,
 ): Promise<RowChange[]> {
   if (existing.where === undefined) return insertsOf(info, written, transaction);
   const after = indexBy(
@@ -136,7 +136,7 @@ async function compareWithExisting(
 async function insertsOf(
   info: ModelInfo,
   rows: readonly RawRow[],
-  transaction: Parameters<typeof readRows>[2]['transaction'],
+  transaction: TransactionLike | undefined,
 ): Promise<RowChange[]> {
   const withExpressions = rows.filter(hasSqlExpression);
   const reread = withExpressions.length

@@ -1,4 +1,4 @@
-import type { AuditableModelLike, ModelInstanceLike } from '../../internal-types';
+import type { AuditableModelLike, ModelInstanceLike, TransactionLike } from '../../internal-types';
 import type { ModelCall } from '../../model-call';
 import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';
@@ -42,7 +42,7 @@ function storedRow(instance: ModelInstanceLike): RawRow {
 async function readBack(
   info: ModelInfo,
   row: RawRow,
-  transaction: Parameters<typeof rereadByPrimaryKey>[2],
+  transaction: TransactionLike | undefined,
 ): Promise<RawRow> {
   const reread = await rereadByPrimaryKey(info, [row], transaction);
   return reread.get(primaryKeyOf(info, row)) ?? row;
