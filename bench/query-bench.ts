@@ -4,12 +4,13 @@
  * and reported as the median, against a baseline measured in the same run: reading 100
  * consecutive records of one chain by its primary key, the cheapest read a store can do.
  *
- *   npx tsx bench/query-bench.ts [--quick] [--records N] [--postgres-url URL] [--sqlite-only]
+ *   npx tsx bench/query-bench.ts [--quick] [--records N] [--postgres-url URL] [--sqlite-only | --postgres-only]
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import { Sequelize } from 'sequelize';
 import { AuditTrail } from '../src/query/audit-trail';
 import { SqlAuditStore } from '../src/store/sql/sql-audit-store';
 import type { AuditStore } from '../src/store/audit-store';
@@ -23,6 +24,7 @@ interface BenchOptions {
   records?: number;
   postgresUrl?: string;
   sqliteOnly: boolean;
+  postgresOnly: boolean;
 }
 
 interface Question {
@@ -100,6 +102,16 @@ function questions(total: number): Question[] {
   ];
 }
 
+/** Fresh planner statistics, as autovacuum would gather on a server that has been running. */
+async function analyzePostgres(url: string): Promise<void> {
+  const sequelize = new Sequelize(url, { dialect: 'postgres', logging: false });
+  try {
+    await sequelize.query('ANALYZE audit_log');
+  } finally {
+    await sequelize.close();
+  }
+}
+
 async function ensureFilled(store: AuditStore, total: number, label: string): Promise<void> {
   await store.init();
   const present = await store.count();
@@ -150,9 +162,11 @@ async function benchStore(
   store: AuditStore,
   total: number,
   rounds: number,
+  afterFill?: () => Promise<void>,
 ): Promise<string> {
   try {
     await ensureFilled(store, total, label);
+    await afterFill?.();
     const rows = await measure(new AuditTrail(store), total, rounds);
     const headers = ['question', 'records', 'median ms', 'min–max ms', '× baseline'];
     return `### ${label}, ${total.toLocaleString('en-US')} records\n\n${markdownTable(headers, rows)}\n`;
@@ -167,6 +181,7 @@ async function main(): Promise<void> {
     .option('--records <n>', 'records in the trail', (v) => Number(v))
     .option('--postgres-url <url>', 'PostgreSQL server for the second run')
     .option('--sqlite-only', 'skip PostgreSQL', false)
+    .option('--postgres-only', 'skip SQLite', false)
     .parse()
     .opts<BenchOptions>();
   const total = options.records ?? (options.quick ? 100_000 : 1_000_000);
@@ -175,9 +190,11 @@ async function main(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
   const file = join(tmp, `query-trail-${total}.sqlite`);
   process.stderr.write(`query bench: SQLite file ${file}${existsSync(file) ? ' (reused)' : ''}\n`);
-  const sections = [
-    await benchStore('SQLite', new SqlAuditStore({ url: `sqlite:${file}` }), total, rounds),
-  ];
+  const sections: string[] = [];
+  if (!options.postgresOnly) {
+    const store = new SqlAuditStore({ url: `sqlite:${file}` });
+    sections.push(await benchStore('SQLite', store, total, rounds));
+  }
   const serverUrl =
     options.postgresUrl ??
     process.env.AUDIT_BENCH_POSTGRES_URL ??
@@ -186,7 +203,9 @@ async function main(): Promise<void> {
     const database = await createBenchPostgres(serverUrl);
     try {
       const store = new SqlAuditStore({ url: database.url });
-      sections.push(await benchStore('PostgreSQL', store, total, rounds));
+      sections.push(
+        await benchStore('PostgreSQL', store, total, rounds, () => analyzePostgres(database.url)),
+      );
     } finally {
       await database.drop();
     }
