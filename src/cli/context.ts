@@ -36,11 +36,11 @@ export async function runWithStore(
   { create = false }: { create?: boolean } = {},
 ): Promise<void> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const url = options.store ?? process.env.AUDIT_STORE_URL;
+  const url = options.store; // commander falls back on AUDIT_STORE_URL
   if (!url) {
     throw badInput('no audit store given: pass --store URL or set AUDIT_STORE_URL');
   }
-  const traceUrl = options.traceUrl ?? process.env.AUDIT_TRACE_URL;
+  const { traceUrl } = options; // or AUDIT_TRACE_URL
   if (traceUrl !== undefined && !traceUrl.includes('{traceId}')) {
     throw badInput(`--trace-url "${traceUrl}" has no {traceId} placeholder`);
   }

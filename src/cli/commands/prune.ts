@@ -27,9 +27,12 @@ export function pruneCommand(): Command {
         }
         const progress = createProgress('prune', wanted);
         progress.start(due);
-        const { removed } = await store
+        const removed = await store
           .prune(options.before)
-          .then((result) => (progress.update(result.removed), result))
+          .then((result) => {
+            progress.update(result.removed);
+            return result.removed;
+          })
           .finally(() => progress.stop());
         if (out.json) return out.jsonValue({ before, removed });
         await out.line(
