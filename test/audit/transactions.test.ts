@@ -89,6 +89,21 @@ describeEachDialect('audit inside transactions', (db) => {
     assert.deepEqual(owners(collector.all()), ['before-sp', 'after-sp']);
   });
 
+  it('marks what a savepoint rollback undid as rolled_back when rolled-back records are kept', async () => {
+    configureInstrumentation({ audit: { keepRolledBack: true } });
+    await sequelize.transaction(async (outer) => {
+      const savepoint = await sequelize.transaction({ transaction: outer });
+      await Account.create({ owner: 'undone', balance: 1 }, { transaction: savepoint });
+      await savepoint.rollback();
+      await Account.create({ owner: 'kept', balance: 1 }, { transaction: outer });
+    });
+    const outcomes = collector.all().map((e) => [e.after?.owner, e.outcome]);
+    assert.deepEqual(outcomes.sort(), [
+      ['kept', 'committed'],
+      ['undone', 'rolled_back'],
+    ]);
+  });
+
   it('emits the records of an unmanaged transaction on commit', async () => {
     const transaction: Transaction = await sequelize.transaction();
     await Account.create({ owner: 'dee', balance: 1 }, { transaction });
