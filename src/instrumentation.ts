@@ -41,8 +41,9 @@ interface InterceptorChains {
  * OpenTelemetry instrumentation for Sequelize: a span per SQL statement, per model call and
  * per transaction, and an audit record per changed row.
  *
- * Register it before `sequelize` is first required (e.g. `sdk.start()` at the top of the
- * entry file, or `node --require ./otel.js app.js`): the module is patched when it loads.
+ * `sequelize` is patched when it loads, or at `enable()` when the application had already
+ * required it: either load order works. (Driver instrumentations such as pg still need the SDK
+ * started first, so starting it at the top of the entry file remains the safe habit.)
  *
  * @example
  * new NodeSDK({ instrumentations: [new SequelizeAuditInstrumentation({ audit: { redact: [/token/i] } })] })

@@ -25,11 +25,11 @@ import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
+import { queryResultCounts } from './query-result';
 import { statementShape } from './statement-shape';
 import type { StatementShape } from './statement-shape';
 import type { TransactionTracing } from './transaction-span';
 import type { TracingDeps } from './tracing-wiring';
-import { queryResultCounts } from './query-result';
 
 /** Sequelize's own housekeeping statements, never traced. */
 const UNTRACED_QUERY_TYPES = new Set(['VERSION']);
@@ -130,44 +130,39 @@ export function createQuerySpanInterceptor(
   const start = (call: QueryCall): QuerySpan | undefined => {
     const config = deps.config();
     const active = context.active();
-    if (isTracingSuppressed(active) || UNTRACED_QUERY_TYPES.has(call.options.type ?? ''))
-      return undefined;
+    const untraced = UNTRACED_QUERY_TYPES.has(call.options.type ?? '');
+    if (untraced || isTracingSuppressed(active)) return undefined;
     const parent = transactions.parentContext(active, transactionOfQuery(call));
     if (config.requireParentSpan && !trace.getSpan(parent)) return undefined;
     const connection = connectionInfo(call.sequelize);
     const shape = statementShape(call);
     const attributes = spanAttributes(call, shape, connection, deps, config);
     const startTime = performance.now();
-    const span = deps
-      .tracer()
-      .startSpan(shape.summary, { kind: SpanKind.CLIENT, attributes }, parent);
-    const needsInfo = config.requestHook !== undefined || config.responseHook !== undefined;
-    const requestInfo = needsInfo ? requestInfoOf(call, shape, connection) : undefined;
+    const kind = SpanKind.CLIENT;
+    const span = deps.tracer().startSpan(shape.summary, { kind, attributes }, parent);
+    const hooked = config.requestHook !== undefined || config.responseHook !== undefined;
+    const requestInfo = hooked ? requestInfoOf(call, shape, connection) : undefined;
     const { requestHook } = config;
     if (requestHook && requestInfo) runHook(() => requestHook(span, requestInfo));
-    return {
-      span,
-      context: trace.setSpan(parent, span),
-      attributes,
-      startTime,
-      connection,
-      requestInfo,
-    };
+    const spanContext = trace.setSpan(parent, span);
+    return { span, context: spanContext, attributes, startTime, connection, requestInfo };
   };
 
-  const end = (call: QueryCall, traced: QuerySpan, result: unknown, error?: unknown): void => {
+  /** Adds what the outcome tells (failure, row counts, hook) before the span ends. */
+  const describeOutcome = (call: QueryCall, traced: QuerySpan, result: unknown, error: unknown) => {
     const config = deps.config();
     const { span, attributes } = traced;
-    const counts =
-      config.captureReturnedRows || config.responseHook ? queryResultCounts(call, result) : {};
+    const wantsCounts = config.captureReturnedRows || config.responseHook;
+    const counts = wantsCounts ? queryResultCounts(call, result) : {};
     if (config.captureReturnedRows && counts.rowCount !== undefined) {
       span.setAttribute(ATTR_DB_RESPONSE_RETURNED_ROWS, counts.rowCount);
     }
     if (error !== undefined) {
       const failure = recordFailure(span, error, traced.connection.dbSystem);
       attributes[ATTR_ERROR_TYPE] = failure.errorType;
-      if (failure.statusCode !== undefined)
+      if (failure.statusCode !== undefined) {
         attributes[ATTR_DB_RESPONSE_STATUS_CODE] = failure.statusCode;
+      }
     }
     const { responseHook } = config;
     if (responseHook && traced.requestInfo) {
@@ -176,9 +171,16 @@ export function createQuerySpanInterceptor(
         info.error = error instanceof Error ? error : new Error(String(error));
       runHook(() => responseHook(span, info));
     }
-    span.end();
-    const seconds = (performance.now() - traced.startTime) / 1000;
-    deps.durationHistogram().record(seconds, metricAttributes(attributes));
+  };
+
+  const end = (call: QueryCall, traced: QuerySpan, result: unknown, error?: unknown): void => {
+    try {
+      describeOutcome(call, traced, result, error);
+    } finally {
+      traced.span.end();
+      const seconds = (performance.now() - traced.startTime) / 1000;
+      deps.durationHistogram().record(seconds, metricAttributes(traced.attributes));
+    }
   };
 
   return (call, next) => {
