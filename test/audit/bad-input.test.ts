@@ -19,7 +19,11 @@ describeEachDialect('audit of awkward values', (db) => {
     sequelize = db.connect();
     Document = sequelize.define(
       'Document',
-      { meta: DataTypes.JSON, content: DataTypes.BLOB('long') },
+      {
+        meta: DataTypes.JSON,
+        // LONGBLOB on MySQL/MariaDB (a BLOB holds 64 KB); PostgreSQL has one BYTEA.
+        content: db.name === 'postgres' ? DataTypes.BLOB : DataTypes.BLOB('long'),
+      },
       { tableName: 'documents', timestamps: false },
     );
     Tag = sequelize.define(
