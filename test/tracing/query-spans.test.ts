@@ -95,6 +95,14 @@ describeEachDialect('query and ORM spans', (db) => {
     assert.doesNotMatch(text, /Ada|41|42|43/);
   });
 
+  it('names a SELECT with an include after both tables and gives it no single collection', async () => {
+    await models.User.findAll({ include: [models.Order] });
+    const select = childrenOf(onlySpan('User.findAll'))[0];
+    assert.equal(select.attributes['db.query.summary'], 'SELECT users orders');
+    assert.equal(select.name, 'SELECT users orders');
+    assert.equal(select.attributes['db.collection.name'], undefined);
+  });
+
   it('traces findByPk as one model span, not one per inner findOne and findAll', async () => {
     const user = await models.User.create({ name: 'Alan', email: 'alan@example.com' });
     spanExporter.reset();

@@ -128,6 +128,18 @@ describeEachDialect('transaction spans', (db) => {
     assert.deepEqual(childNames(span), [begin, 'User.create', 'SELECT', 'COMMIT']);
   });
 
+  it('nests the transaction findOrCreate opens under User.findOrCreate', async () => {
+    await models.User.findOrCreate({
+      where: { email: 'gil@example.com' },
+      defaults: { name: 'Gil' },
+    });
+    const findOrCreate = onlySpan('User.findOrCreate');
+    const span = onlySpan('transaction');
+    assert.equal(parentOf(span), findOrCreate);
+    assert.equal(span.attributes['sequelize.transaction.outcome'], 'committed');
+    assert.ok(childNames(span).includes('INSERT users'), childNames(span).join(', '));
+  });
+
   it('records the isolation level a transaction asked for', async () => {
     const isolationLevel = TransactionClass.ISOLATION_LEVELS.SERIALIZABLE;
     await sequelize.transaction({ isolationLevel }, async () => undefined);
