@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, diag, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditEvent } from '../types';
@@ -24,7 +24,17 @@ export interface EmitOptions {
  * any other event is handed to the receivers directly, so sampling never loses a record.
  */
 export function emitAuditEvents(events: readonly PendingAuditEvent[], options: EmitOptions): void {
-  for (const pending of events) emitOne(pending, options);
+  for (const pending of events) {
+    try {
+      emitOne(pending, options);
+    } catch (error) {
+      // One event that cannot be emitted must not cost the others theirs.
+      diag.error(
+        `otel-sequelize-audit: audit event ${pending.event.eventId} was not emitted`,
+        error,
+      );
+    }
+  }
 }
 
 function emitOne(pending: PendingAuditEvent, options: EmitOptions): void {
