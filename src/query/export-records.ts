@@ -19,6 +19,10 @@ export interface ExportOptions {
 /**
  * Writes records as JSON Lines (one record per line, as the API returns it) or CSV (a header,
  * then one line per record). Returns how many records were written.
+ *
+ * @example
+ * const file = createWriteStream('last-week.csv');
+ * await exportRecords(trail.iterateChanges({ since }), { format: 'csv', write: (c) => void file.write(c) });
  */
 export async function exportRecords(
   records: AsyncIterable<AuditRecord>,
