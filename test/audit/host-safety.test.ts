@@ -58,6 +58,35 @@ describeEachDialect('audit never changes what the application sees', (db) => {
     assert.equal(destroyedWithAudit, destroyedPlain);
   });
 
+  it('keeps a transaction working when the model is ahead of its table', async () => {
+    const narrow = sequelize.define(
+      'Ticket',
+      { title: DataTypes.STRING },
+      { tableName: 'tickets', timestamps: false },
+    );
+    await narrow.sync({ force: true });
+    sequelize.modelManager.removeModel(narrow);
+    const Ticket = sequelize.define(
+      'Ticket',
+      { title: DataTypes.STRING, priority: DataTypes.INTEGER },
+      { tableName: 'tickets', timestamps: false },
+    );
+    await narrow.create({ title: 'old' });
+    collector.reset();
+    await sequelize.transaction(async (transaction) => {
+      await Ticket.update(
+        { title: 'new' },
+        { where: { title: 'old' }, fields: ['title'], transaction },
+      );
+      assert.equal(await narrow.count({ where: { title: 'new' }, transaction }), 1);
+    });
+    const [event, ...others] = collector.all();
+    assert.equal(others.length, 0);
+    assert.equal(event.before?.title, 'old');
+    assert.equal(event.after?.title, 'new');
+    assert.ok(!('priority' in (event.after ?? {})));
+  });
+
   it('keeps the application going when an audit receiver throws', async () => {
     const unregister = registerAuditReceiver({
       receiveAuditEvent: () => {

@@ -1,6 +1,7 @@
 import type { ModelInstanceLike, TransactionLike } from '../../internal-types';
 import type { ModelInfo } from '../model-info';
 import type { RawRow } from '../row-diff';
+import { readableColumns } from './readable-columns';
 
 const OP_OR = Symbol.for('or');
 
@@ -23,7 +24,7 @@ export async function readRows(
 ): Promise<RawRow[]> {
   const instances = await info.model.findAll({
     where,
-    attributes: [...info.columns],
+    attributes: [...(await readableColumns(info, options.transaction))],
     transaction: options.transaction ?? null,
     paranoid: options.paranoid,
     limit: options.limit,
@@ -43,7 +44,7 @@ export async function rereadByPrimaryKey(
   if (rows.length === 0 || info.primaryKeys.length === 0) return byKey;
   const instances = await info.model.unscoped().findAll({
     where: primaryKeyWhere(info, rows),
-    attributes: [...info.columns],
+    attributes: [...(await readableColumns(info, transaction))],
     transaction: transaction ?? null,
     paranoid: false,
     hooks: false,

@@ -1,0 +1,57 @@
+import { context } from '@opentelemetry/api';
+import type { TransactionLike } from '../../internal-types';
+import type { ModelInfo } from '../model-info';
+import { suppressAudit } from '../suppression';
+
+/*
+ * The audit reads select the model's attributes by name. A model can be ahead of its table
+ * (an attribute added before its migration ran): selecting the missing column would fail,
+ * and on PostgreSQL a failed statement aborts the application's transaction. So the columns
+ * the table really has are looked up once per model (one statement, in the writer's
+ * transaction so that a pool of one connection cannot deadlock) and the reads select only those.
+ */
+
+interface DescribableSequelize {
+  getQueryInterface(): {
+    describeTable(
+      table: string | { tableName: string; schema?: string },
+      options?: Record<string, unknown>,
+    ): Promise<Record<string, unknown>>;
+  };
+}
+
+const known = new WeakMap<ModelInfo, Promise<readonly string[]>>();
+
+/** The model's attributes whose columns exist in its table (all of them if unknown). */
+export function readableColumns(
+  info: ModelInfo,
+  transaction: TransactionLike | undefined,
+): Promise<readonly string[]> {
+  let columns = known.get(info);
+  if (!columns) {
+    columns = describeColumns(info, transaction);
+    known.set(info, columns);
+  }
+  return columns;
+}
+
+async function describeColumns(
+  info: ModelInfo,
+  transaction: TransactionLike | undefined,
+): Promise<readonly string[]> {
+  const sequelize = info.model.sequelize as unknown as DescribableSequelize;
+  try {
+    const table = await context.with(suppressAudit(context.active()), () =>
+      sequelize
+        .getQueryInterface()
+        .describeTable(info.model.getTableName(), { transaction: transaction ?? null }),
+    );
+    const existing = new Set(Object.keys(table));
+    const readable = info.columns.filter((name) =>
+      existing.has(info.model.rawAttributes[name].field ?? name),
+    );
+    return readable.length > 0 ? readable : info.columns;
+  } catch {
+    return info.columns;
+  }
+}
