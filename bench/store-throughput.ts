@@ -20,6 +20,7 @@ import { AuditSpanProcessor, SqlAuditStore } from '../src';
 import type { AuditRecord } from '../src';
 import { eventToAttributes } from '../src/audit/event-attributes';
 import { sealEvent } from '../src/store/chain-hash';
+import { sqlFamilyOf, stringLiteral } from '../src/store/sql/sql-dialect';
 import type { AuditEvent } from '../src/types';
 import { markdownTable } from './markdown-table';
 
@@ -123,8 +124,15 @@ async function insertPlain(
   rows: AuditRecord[],
 ) {
   const pg = sequelize.getDialect() === 'postgres';
+  const family = sqlFamilyOf(sequelize.getDialect());
+  const fallback = (text: string) => sequelize.escape(text);
+  // The same literal writer the store uses, so the raw path is as fast as it can be.
   const e = (value: string | number | null | undefined) =>
-    value === null || value === undefined ? 'NULL' : sequelize.escape(value);
+    value === null || value === undefined
+      ? 'NULL'
+      : typeof value === 'number'
+        ? String(value)
+        : stringLiteral(family, value, fallback);
   const json = (value: unknown) =>
     value === null ? 'NULL' : `${e(JSON.stringify(value))}${pg ? '::jsonb' : ''}`;
   const values = rows.map(

@@ -118,9 +118,13 @@ export class AuditWriter {
     while (batch) {
       this.held = batch;
       const persisting = this.persist(batch, ready);
-      // Seal the next batch while this one is on its way to the store.
+      // Seal the next batch while this one is on its way to the store: after a macrotask
+      // turn, so the driver has sent the statement before the CPU work starts.
       const next = this.takeBatch();
-      if (next && ready) this.sealBatch(next);
+      if (next && ready) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.sealBatch(next);
+      }
       if (!(await persisting)) {
         this.held = next ? mergeBatches(batch, next) : batch;
         this.scheduleWake(Date.now() + this.options.retry.maxDelayMs);
@@ -189,7 +193,10 @@ export class AuditWriter {
 
   private async write(records: AuditRecord[]): Promise<void> {
     const started = process.hrtime.bigint();
-    await this.options.store.append(records);
+    const { store, durability } = this.options;
+    // Transactional mode: rows may already be there, unsealed, from the application's transaction.
+    if (durability === 'transactional' && isTransactionalStore(store)) await store.seal(records);
+    else await store.append(records);
     this.metrics.recordPersisted(records.length, Number(process.hrtime.bigint() - started) / 1e9);
     this.storeAttempt = 0;
     for (let i = records.length - 1; i >= 0; i -= 1) {

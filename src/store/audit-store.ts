@@ -91,8 +91,7 @@ export interface AuditStore {
 /**
  * A store that can write audit rows inside the application's own transaction
  * (`durability: 'transactional'`): rows are inserted unsealed (no seq, no hash) with the data
- * they describe, and sealed into their stream's chain by the processor after COMMIT. `append`
- * of a record whose row is still unsealed seals it.
+ * they describe, and sealed into their stream's chain by the processor after COMMIT with `seal`.
  */
 export interface TransactionalAuditStore extends AuditStore {
   /** True when `transaction` belongs to the connection this store writes to. */
@@ -103,6 +102,11 @@ export interface TransactionalAuditStore extends AuditStore {
     stream: string,
     transaction: TransactionLike,
   ): Promise<void>;
+  /**
+   * Like `append`, and a record whose row was inserted unsealed gets its seq, prev_hash and
+   * hash (a sealed row is left as it is).
+   */
+  seal(records: readonly AuditRecord[]): Promise<void>;
   /** Committed rows of `stream` still waiting to be sealed (after a crash), oldest first. */
   unsealed(stream: string, limit: number): Promise<AuditEvent[]>;
 }
@@ -113,6 +117,7 @@ export function isTransactionalStore(store: AuditStore): store is TransactionalA
   return (
     typeof candidate.canJoin === 'function' &&
     typeof candidate.insertUnsealed === 'function' &&
+    typeof candidate.seal === 'function' &&
     typeof candidate.unsealed === 'function'
   );
 }

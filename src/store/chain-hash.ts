@@ -95,7 +95,10 @@ export function sealEvent(event: AuditEvent, link: ChainLink): AuditRecord {
   };
 }
 
+const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function normalizeTimestamp(value: string): string {
+  if (CANONICAL_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))) return value;
   const time = new Date(value).getTime();
   return Number.isNaN(time) ? new Date(0).toISOString() : new Date(time).toISOString();
 }

@@ -17,6 +17,8 @@ import {
   jsonLiteral,
   quoteIdentifier,
   sealOnConflictClause,
+  skipDuplicateEventClause,
+  stringLiteral,
   sqlFamilyOf,
   timestampLiteral,
 } from './sql-dialect';
@@ -56,6 +58,9 @@ interface StoreSequelize extends SequelizeLike {
 }
 
 const DEFAULT_TABLE = 'audit_log';
+
+/** On an event id already stored: `skip` the row, or `seal` it if it is still unsealed. */
+type OnDuplicate = 'skip' | 'seal';
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
 /**
@@ -101,11 +106,11 @@ export class SqlAuditStore implements TransactionalAuditStore {
   }
 
   async append(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.init();
-    for (const chunk of chunks(records, this.options.insertChunkSize ?? 1000)) {
-      await this.run(this.insertSql(chunk));
-    }
+    await this.insertChunks(records, 'skip');
+  }
+
+  async seal(records: readonly AuditRecord[]): Promise<void> {
+    await this.insertChunks(records, 'seal');
   }
 
   canJoin(transaction: TransactionLike): boolean {
@@ -121,7 +126,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
     await this.init();
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
     for (const chunk of chunks(rows, this.options.insertChunkSize ?? 1000)) {
-      await this.query(this.insertSql(chunk), { type: 'RAW', transaction });
+      await this.query(this.insertSql(chunk, 'seal'), { type: 'RAW', transaction });
     }
   }
 
@@ -306,11 +311,23 @@ export class SqlAuditStore implements TransactionalAuditStore {
     }));
   }
 
-  private insertSql(records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>): string {
+  private async insertChunks(records: readonly AuditRecord[], onDuplicate: OnDuplicate) {
+    if (records.length === 0) return;
+    await this.init();
+    for (const chunk of chunks(records, this.options.insertChunkSize ?? 1000)) {
+      await this.run(this.insertSql(chunk, onDuplicate));
+    }
+  }
+
+  private insertSql(
+    records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>,
+    onDuplicate: OnDuplicate,
+  ): string {
     const runner = this.runner();
     const { q, family } = runner;
     const columns = AUDIT_COLUMNS.map((c) => q(c.name)).join(', ');
-    const escape = runner.escape as (text: string) => string;
+    const fallback = runner.escape as (text: string) => string;
+    const escape = (text: string) => stringLiteral(family, text, fallback);
     let values = '';
     for (const record of records) {
       let row = '';
@@ -319,7 +336,11 @@ export class SqlAuditStore implements TransactionalAuditStore {
       }
       values += `${values ? ', ' : ''}(${row})`;
     }
-    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${values} ${sealOnConflictClause(family, this.tables.records)}`;
+    const clause =
+      onDuplicate === 'seal'
+        ? sealOnConflictClause(family, this.tables.records)
+        : skipDuplicateEventClause(family);
+    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${values} ${clause}`;
   }
 
   private runner(): SqlRunner {

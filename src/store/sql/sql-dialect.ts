@@ -94,6 +94,30 @@ export function sealOnConflictClause(family: SqlFamily, table: string): string {
   return `ON CONFLICT (${q('event_id')}) DO UPDATE SET ${set.join(', ')} WHERE ${q(table)}.${q('hash')} IS NULL`;
 }
 
+/**
+ * The clause after a multi-row INSERT that skips a row whose event id is already stored
+ * (a replay). A clash on (stream, seq) with another event id still fails, as it should.
+ */
+export function skipDuplicateEventClause(family: SqlFamily): string {
+  const q = (name: string) => quoteIdentifier(family, name);
+  if (family === 'mysql') return `ON DUPLICATE KEY UPDATE ${q('event_id')} = ${q('event_id')}`;
+  return `ON CONFLICT (${q('event_id')}) DO NOTHING`;
+}
+
+/**
+ * A string literal without the general-purpose escaper where the rule is simple: SQLite and
+ * PostgreSQL (standard_conforming_strings, the default since 9.1) only double the quote.
+ * Anything else (MySQL's backslash rules, NUL characters) goes to `fallback`.
+ */
+export function stringLiteral(
+  family: SqlFamily,
+  value: string,
+  fallback: (s: string) => string,
+): string {
+  if (family === 'mysql' || value.includes('\0')) return fallback(value);
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** Prefix of an INSERT that skips rows whose key already exists. */
 export function insertIgnorePrefix(family: SqlFamily): string {
   if (family === 'mysql') return 'INSERT IGNORE INTO';
