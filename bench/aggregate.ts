@@ -1,4 +1,4 @@
-import type { BenchDialect, ChildResult, ConfigurationId } from './protocol';
+import type { BareSpanCost, BenchDialect, ChildResult, ConfigurationId } from './protocol';
 import type { Spread } from './stats';
 import { spreadOf } from './stats';
 
@@ -18,7 +18,7 @@ export type ConfigurationFigures =
       /** The largest over the rounds. */
       peakRssBytes: number;
       peakHeapBytes: number;
-      bareSpanMicros: number[];
+      bareSpans: BareSpanCost[];
     }
   | { status: 'unavailable' | 'failed'; reason: string };
 
@@ -62,9 +62,7 @@ export function aggregate(
     spansPerOp,
     peakRssBytes: Math.max(...succeeded.map((result) => result.peakRssBytes)),
     peakHeapBytes: Math.max(...succeeded.map((result) => result.peakHeapBytes)),
-    bareSpanMicros: succeeded.flatMap((result) =>
-      result.bareSpanMicros === undefined ? [] : [result.bareSpanMicros],
-    ),
+    bareSpans: succeeded.flatMap((result) => (result.bareSpan ? [result.bareSpan] : [])),
   };
 }
 

@@ -6,7 +6,7 @@ import type * as SequelizeModule from 'sequelize';
 import { openBenchDatabase } from './bench-database';
 import { isPlain } from './configurations';
 import { HeapPeak, measureBareSpan, measureWorkload } from './measure';
-import type { ChildJob, ChildResult, ChildSuccess, WorkloadSample } from './protocol';
+import type { BareSpanCost, ChildJob, ChildResult, ChildSuccess, WorkloadSample } from './protocol';
 import { installTelemetry } from './telemetry';
 import { WORKLOADS } from './workloads';
 
@@ -26,10 +26,10 @@ async function runJob(job: ChildJob): Promise<ChildResult> {
   } finally {
     await db.sequelize.close();
   }
-  const bareSpanMicros =
+  const bareSpan =
     job.measureBareSpan && telemetry.tracer ? await measureBareSpan(telemetry.tracer) : undefined;
   await telemetry.shutdown();
-  return noSpansAtAll(job, samples) ?? success(job, samples, heap, bareSpanMicros);
+  return noSpansAtAll(job, samples) ?? success(job, samples, heap, bareSpan);
 }
 
 /** An instrumentation that makes no span at all is not written yet in this checkout. */
@@ -43,7 +43,7 @@ function success(
   job: ChildJob,
   samples: WorkloadSample[],
   heap: HeapPeak,
-  bareSpanMicros: number | undefined,
+  bareSpan: BareSpanCost | undefined,
 ): ChildSuccess {
   return {
     status: 'ok',
@@ -51,7 +51,7 @@ function success(
     samples,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     peakHeapBytes: heap.bytes,
-    bareSpanMicros,
+    bareSpan,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { BenchDatabase } from './bench-database';
-import type { WorkloadSample } from './protocol';
+import type { BareSpanCost, WorkloadSample } from './protocol';
 import { spreadOf } from './stats';
 import type { Telemetry } from './telemetry';
 import type { Workload } from './workloads';
@@ -80,17 +80,20 @@ const SPANS_PER_TURN = 100;
  * one span per query pays. The loop yields to the event loop every few spans so that the
  * batch processor's export runs (and is paid for) as it would in an application.
  */
-export async function measureBareSpan(tracer: Tracer): Promise<number> {
-  const run = async (count: number): Promise<bigint> => {
+export async function measureBareSpan(tracer: Tracer): Promise<BareSpanCost> {
+  const run = async (count: number): Promise<BareSpanCost> => {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     for (let made = 0; made < count; made += SPANS_PER_TURN) {
       for (let index = 0; index < SPANS_PER_TURN; index++) tracer.startSpan('bare').end();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return process.hrtime.bigint() - start;
+    const wallMicros = Number(process.hrtime.bigint() - start) / 1000 / count;
+    const cpu = process.cpuUsage(cpuStart);
+    return { wallMicros, cpuMicros: (cpu.user + cpu.system) / count };
   };
   await run(BARE_SPANS / 10);
-  return Number(await run(BARE_SPANS)) / 1000 / BARE_SPANS;
+  return run(BARE_SPANS);
 }
 
 /** Tracks the largest heap in use among the samples taken. */

@@ -47,6 +47,12 @@ export interface WorkloadSample {
   auditSpansPerOp: number;
 }
 
+/** Microseconds of wall time and of process CPU time for one bare span. */
+export interface BareSpanCost {
+  wallMicros: number;
+  cpuMicros: number;
+}
+
 export interface ChildSuccess {
   status: 'ok';
   job: ChildJob;
@@ -55,8 +61,8 @@ export interface ChildSuccess {
   peakRssBytes: number;
   /** Largest heap in use seen after any workload, in bytes. */
   peakHeapBytes: number;
-  /** Microseconds for one started-and-ended span with no attributes, when measured. */
-  bareSpanMicros?: number;
+  /** One started-and-ended span with no attributes, when measured. */
+  bareSpan?: BareSpanCost;
 }
 
 /** The configuration cannot be measured in this checkout (e.g. its instrumentation makes no span). */

@@ -2,7 +2,8 @@ import type { Clock, DialectFigures } from './aggregate';
 import { aggregate, medianOf } from './aggregate';
 import { CONFIGURATIONS, isPlain } from './configurations';
 import { markdownTable } from './markdown-table';
-import type { BenchDialect, ChildResult, ConfigurationId } from './protocol';
+import type { BareSpanCost, BenchDialect, ChildResult, ConfigurationId } from './protocol';
+import type { Spread } from './stats';
 import { formatMegabytes, formatMicros, formatRange, formatSigned, spreadOf } from './stats';
 import { targetsTable } from './targets';
 
@@ -24,14 +25,14 @@ export function renderReport(input: ReportInput): string {
   const sections = ['# Sequelize overhead: side by side with a baseline in the same run', ''];
   sections.push(...input.environment, ...input.notes.map((note) => `- ${note}`), '');
   sections.push(legend(input.configurations), '');
-  const bareSpans: number[] = [];
+  const bareSpans: BareSpanCost[] = [];
   for (const dialect of input.dialects) {
     const figures: DialectFigures = new Map(
       input.configurations.map((id) => [id, aggregate(input.results, dialect, id)]),
     );
     sections.push(...dialectSection(dialect, figures, input.workloads));
     const sdk = figures.get('sdk');
-    if (sdk?.status === 'ok') bareSpans.push(...sdk.bareSpanMicros);
+    if (sdk?.status === 'ok') bareSpans.push(...sdk.bareSpans);
   }
   sections.push('## One bare span', '', bareSpanLine(bareSpans), '');
   return sections.join('\n');
@@ -179,13 +180,15 @@ function memoryTable(figures: DialectFigures): string {
   return markdownTable(['configuration', 'peak RSS MiB', 'peak heap MiB (after a workload)'], rows);
 }
 
-function bareSpanLine(micros: number[]): string {
-  if (micros.length === 0) return 'Not measured (the SDK-only configuration did not run).';
-  const spread = spreadOf(micros);
+function bareSpanLine(costs: BareSpanCost[]): string {
+  if (costs.length === 0) return 'Not measured (the SDK-only configuration did not run).';
+  const shown = (spread: Spread): string =>
+    `**${spread.median.toFixed(2)} µs** (${spread.min.toFixed(2)}–${spread.max.toFixed(2)})`;
   return (
-    `Started and ended without attributes, through a BatchSpanProcessor into a discarding ` +
-    `exporter: **${spread.median.toFixed(2)} µs** per span (median over ${micros.length} ` +
-    `measurements, ${spread.min.toFixed(2)}–${spread.max.toFixed(2)}). The floor that any ` +
-    `one-span-per-query design pays per statement.`
+    'Started and ended without attributes, through a BatchSpanProcessor into a discarding ' +
+    `exporter: ${shown(spreadOf(costs.map((cost) => cost.wallMicros)))} of wall time and ` +
+    `${shown(spreadOf(costs.map((cost) => cost.cpuMicros)))} of CPU time per span, median ` +
+    `over ${costs.length} measurements. The floor that any one-span-per-query design pays ` +
+    'per statement.'
   );
 }
