@@ -11,6 +11,11 @@ import { installTelemetry } from './telemetry';
 import { WORKLOADS } from './workloads';
 
 async function runJob(job: ChildJob): Promise<ChildResult> {
+  // tsx turns source maps on. With them, every `error.stack` read maps each frame, and
+  // Sequelize reads one per query (its errForStack): this package's TypeScript sources would
+  // pay more than the others' compiled JavaScript. Off unless asked for, as in an
+  // application run from compiled JavaScript without --enable-source-maps.
+  process.setSourceMapsEnabled(job.sourceMaps);
   const telemetry = installTelemetry(job.configuration);
   // Required only now, after the instrumentation (if any) is enabled, as in an application.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

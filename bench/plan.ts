@@ -6,6 +6,7 @@ export interface PlanOptions {
   rounds: number;
   iterations: number;
   postgresUrl?: string;
+  sourceMaps: boolean;
 }
 
 /**
@@ -24,6 +25,7 @@ export function planJobs(options: PlanOptions): ChildJob[] {
           url: dialect === 'postgres' ? options.postgresUrl : undefined,
           iterations: options.iterations,
           measureBareSpan: configuration === 'sdk',
+          sourceMaps: options.sourceMaps,
         });
       }
     }

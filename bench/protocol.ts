@@ -27,6 +27,8 @@ export interface ChildJob {
   iterations: number;
   /** Measure the cost of one bare span too (only meaningful where the SDK is installed). */
   measureBareSpan: boolean;
+  /** Source maps on (as with node --enable-source-maps), for the stack traces Sequelize reads. */
+  sourceMaps: boolean;
 }
 
 /** One workload's figures from one child. */

@@ -27,6 +27,7 @@ interface CliOptions {
   store: boolean;
   query: boolean;
   childTimeout: number;
+  sourceMaps: boolean;
 }
 
 const FULL = { iterations: 500, rounds: 5 };
@@ -85,6 +86,11 @@ function parseOptions(argv: string[]): CliOptions {
       [...CONFIGURATION_IDS],
     )
     .option('--output <file>', 'also write the report to this file')
+    .option(
+      '--source-maps',
+      'run the children with source maps on (node --enable-source-maps)',
+      false,
+    )
     .option('--store', 'then run the audit store throughput bench', false)
     .option('--query', 'then run the audit query bench', false)
     .option('--child-timeout <seconds>', 'give up on a child after this long', positiveInteger, 600)
@@ -132,6 +138,7 @@ async function main(): Promise<number> {
   const custom = options.iterations !== undefined || options.rounds !== undefined;
   const notes = [
     `${custom ? 'custom' : options.quick ? 'quick' : 'full'} run: ${rounds} round(s), ${iterations} timed calls per light workload and round`,
+    `source maps ${options.sourceMaps ? 'on (--source-maps)' : 'off'} in the measured processes`,
   ];
   const postgres = await preparePostgres(options, notes);
   const dialects: BenchDialect[] = postgres ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -147,6 +154,7 @@ async function main(): Promise<number> {
       rounds,
       iterations,
       postgresUrl: postgres?.url,
+      sourceMaps: options.sourceMaps,
     });
     results = await runJobs(jobs, options.childTimeout * 1000);
   } finally {
