@@ -77,41 +77,27 @@ describe('CLI bad input without a store', () => {
 
   it('rejects malformed dates, impossible dates, unknown operations and commands with exit 2', async () => {
     const store = { AUDIT_STORE_URL: `sqlite:${join(dir, 'never-opened.sqlite')}` };
-    assertFailure(
-      await runCli(['changes', '--since', 'yesterdayish'], store),
-      2,
-      /"yesterdayish" is not a date: use ISO 8601 \(2026-11-27, 2026-11-27T22:00:00Z\) or a duration ago/,
-    );
-    assertFailure(
-      await runCli(['prune', '--before', '2026-02-30'], store),
-      2,
-      /"2026-02-30" is not a date/,
-    );
-    assertFailure(
-      await runCli(['diff', 'orders', '42', '1', 'soon'], store),
-      2,
-      /"soon" is neither a version number/,
-    );
-    assertFailure(
-      await runCli(['changes', '--operation', 'upsert'], store),
-      2,
-      /argument 'upsert' is invalid\. Allowed choices are insert, update, delete, soft_delete, restore/,
-    );
-    assertFailure(
-      await runCli(['prune'], store),
-      2,
-      /required option '--before <date>' not specified/,
-    );
-    assertFailure(
-      await runCli(['histroy', 'orders', '42'], store),
-      2,
-      /unknown command 'histroy' \(Did you mean history\?\)$/,
-    );
-    assertFailure(
-      await runCli(['--trace-url', 'http://jaeger/trace', 'history', 'orders', '42'], store),
-      2,
-      /--trace-url "http:\/\/jaeger\/trace" has no \{traceId\} placeholder/,
-    );
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['changes', '--since', 'yesterdayish'],
+        /"yesterdayish" is not a date: use ISO 8601 \(2026-11-27, 2026-11-27T22:00:00Z\) or a duration ago/,
+      ],
+      [['prune', '--before', '2026-02-30'], /"2026-02-30" is not a date/],
+      [['diff', 'orders', '42', '1', 'soon'], /"soon" is neither a version number/],
+      [
+        ['changes', '--operation', 'upsert'],
+        /argument 'upsert' is invalid\. Allowed choices are insert, update, delete, soft_delete, restore/,
+      ],
+      [['prune'], /required option '--before <date>' not specified/],
+      [['histroy', 'orders', '42'], /unknown command 'histroy' \(Did you mean history\?\)$/],
+      [
+        ['--trace-url', 'http://jaeger/trace', 'history', 'orders', '42'],
+        /--trace-url "http:\/\/jaeger\/trace" has no \{traceId\} placeholder/,
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args, store)));
+    results.forEach((result, i) => assertFailure(result, 2, cases[i][1]));
+    assert.deepEqual(readdirSync(dir), []);
   });
 });
 
