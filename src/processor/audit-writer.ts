@@ -11,20 +11,13 @@ import type { QueueItem } from './queue-item';
 import { toAuditEvents } from './queue-item';
 import { backoffDelay, sleep } from './retry';
 import type { SpoolEntry } from './spool-journal';
-import { SpoolJournal } from './spool-journal';
+import type { SpoolJournal } from './spool-journal';
+import { SpoolSet } from './spool-set';
 
 /** A batch on its way to the store: events until they are sealed, records after. */
 interface Batch {
   events?: AuditEvent[];
   records?: AuditRecord[];
-}
-
-/** Spooled entries read for one replay write. */
-interface ReplayChunk {
-  journal: SpoolJournal;
-  start: number;
-  next: number;
-  records: AuditRecord[];
 }
 
 const UNSEALED_PAGE = 1000;
@@ -45,15 +38,13 @@ function mergeBatches(first: Batch, second: Batch): Batch {
  */
 export class AuditWriter {
   readonly sealer: ChainSealer;
-  private journal?: SpoolJournal;
-  private orphans: SpoolJournal[] = [];
+  private readonly spools = new SpoolSet();
   private ready = false;
   private readyAttempt = 0;
   private readyRetryAt = 0;
   private storeAttempt = 0;
   private storeRetryAt = 0;
   private held?: Batch;
-  private replaySealed?: ReplayChunk;
   private loop?: Promise<void>;
   private wakeTimer?: NodeJS.Timeout;
   private sinceCheckpoint = 0;
@@ -92,23 +83,16 @@ export class AuditWriter {
 
   /** The spool journal of the `block` overflow path; undefined until opened. */
   spoolForOverflow(): SpoolJournal | undefined {
-    return this.journal;
+    return this.spools.overflowJournal();
   }
 
   spoolBytes(): number {
-    return [...this.orphans, ...(this.journal ? [this.journal] : [])].reduce(
-      (n, j) => n + j.pendingBytes,
-      0,
-    );
+    return this.spools.bytes();
   }
 
   async close(): Promise<void> {
     clearTimeout(this.wakeTimer);
-    await Promise.all(
-      [...this.orphans, ...(this.journal ? [this.journal] : [])].map((j) => j.close()),
-    );
-    this.orphans = [];
-    this.journal = undefined;
+    await this.spools.close();
   }
 
   private async run(): Promise<void> {
@@ -165,7 +149,7 @@ export class AuditWriter {
     }
     const records = this.sealBatch(batch);
     if (records.length === 0) return true;
-    if (this.spoolHasPending() || Date.now() < this.storeRetryAt) {
+    if (this.spools.hasPending() || Date.now() < this.storeRetryAt) {
       return this.spool({ records }, records.length);
     }
     if (await this.writeWithRetry(records)) return true;
@@ -221,93 +205,45 @@ export class AuditWriter {
   }
 
   private async spool(entry: SpoolEntry, count: number): Promise<boolean> {
-    const journal = this.journal;
-    if (!journal || journal.pendingBytes >= this.options.spoolMaxBytes) return false;
     try {
-      await journal.append(entry);
+      if (!(await this.spools.append(entry, this.options.spoolMaxBytes))) return false;
       this.metrics.recordSpooled(count);
       return true;
     } catch (error) {
-      this.diag.error(
-        `audit spool "${journal.file}" write failed; the batch stays in memory`,
-        error,
-      );
+      this.diag.error('audit spool write failed; the batch stays in memory', error);
       return false;
     }
   }
 
-  private spoolHasPending(): boolean {
-    return this.orphans.some((j) => j.hasPending) || (this.journal?.hasPending ?? false);
-  }
-
   /** Replays spooled batches in order; false when the store failed (and a retry is scheduled). */
   private async replaySpool(): Promise<boolean> {
-    for (const journal of [...this.orphans, ...(this.journal ? [this.journal] : [])]) {
-      while (journal.hasPending) {
-        if (Date.now() < this.storeRetryAt) return false;
-        const chunk = await this.readReplayChunk(journal);
-        if (!chunk) break;
-        try {
-          if (chunk.records.length) await this.write(chunk.records);
-        } catch (error) {
-          this.metrics.recordRetried(chunk.records.length);
-          this.diag.warn(
-            `audit store "${this.options.store.name}" still failing; spool replay waits`,
-            error,
-          );
-          this.storeFailed();
-          return false;
-        }
-        this.replaySealed = undefined;
-        await journal.consume(chunk.next);
+    for (;;) {
+      if (!this.spools.hasPending()) return true;
+      if (Date.now() < this.storeRetryAt) return false;
+      const chunk = await this.spools.nextChunk(this.options.maxBatchSize, (events) =>
+        this.sealer.seal(events),
+      );
+      if (!chunk) return true;
+      try {
+        if (chunk.records.length) await this.write(chunk.records);
+      } catch (error) {
+        this.metrics.recordRetried(chunk.records.length);
+        this.diag.warn(
+          `audit store "${this.options.store.name}" still failing; spool replay waits`,
+          error,
+        );
+        this.storeFailed();
+        return false;
       }
+      await this.spools.consume(chunk);
     }
-    await this.releaseDrainedOrphans();
-    return true;
-  }
-
-  /**
-   * Consecutive spooled entries, up to a batch of records, as one store write. Events spooled
-   * unsealed are sealed here once; that sealing is kept until the write succeeds, so a retry
-   * writes the very same records.
-   */
-  private async readReplayChunk(journal: SpoolJournal): Promise<ReplayChunk | undefined> {
-    const start = journal.replayedOffset;
-    const cached = this.replaySealed;
-    if (cached?.journal === journal && cached.start === start) return cached;
-    const records: AuditRecord[] = [];
-    const events: AuditEvent[] = [];
-    let offset = start;
-    while (records.length + events.length < this.options.maxBatchSize) {
-      const head = await journal.peekAt(offset);
-      if (!head) break;
-      records.push(...(head.entry?.records ?? []));
-      events.push(...(head.entry?.events ?? []));
-      offset = head.next;
-    }
-    if (offset === start) return undefined;
-    const chunk = {
-      journal,
-      start,
-      next: offset,
-      records: [...records, ...this.sealer.seal(events)],
-    };
-    if (events.length) this.replaySealed = chunk;
-    return chunk;
-  }
-
-  private async releaseDrainedOrphans(): Promise<void> {
-    const drained = this.orphans.filter((j) => !j.hasPending);
-    this.orphans = this.orphans.filter((j) => j.hasPending);
-    await Promise.all(drained.map((j) => j.close()));
   }
 
   private async openSpool(): Promise<void> {
-    if (this.journal) return;
+    if (this.spools.opened) return;
     const directory = this.options.spoolDirectory;
     try {
-      this.journal = await SpoolJournal.open(directory, this.sealer.stream);
-      this.orphans = await SpoolJournal.adoptOrphans(directory, this.journal.file);
+      await this.spools.open(directory, this.sealer.stream);
     } catch (error) {
       this.diag.error(
         `audit spool directory "${directory}" is not usable; batches stay in memory while the store fails`,
@@ -324,10 +260,9 @@ export class AuditWriter {
     try {
       await store.init();
       const head = await store.streamHead(this.sealer.stream);
-      const spooled = [this.journal, ...this.orphans].map((j) => j?.lastSealed(this.sealer.stream));
       this.sealer.resume(
         head ? { seq: head.lastSeq, hash: head.lastHash } : null,
-        ...(await Promise.all(spooled)),
+        await this.spools.lastSealed(this.sealer.stream),
       );
       this.ready = true;
       await this.sealUnsealedRows();

@@ -8,13 +8,11 @@ import { describeEachDialect } from '../support/dialects';
 import { tempDirectory } from './support/harness';
 
 const CHILD = join(__dirname, 'support', 'writer-child.ts');
-const FLUSH_INTERVAL_MS = 100;
-/** Batched mode may lose what was handed over in the last flush interval plus one batch write. */
-const BATCHED_LOSS_WINDOW_MS = FLUSH_INTERVAL_MS + 900;
-
 interface ChildRun {
-  committed: Map<string, number>;
-  killedAt: number;
+  /** Rows in the order the child committed them. */
+  committed: string[];
+  /** The last row the child saw flushed (forceFlush returned after it). */
+  lastFlushed?: string;
 }
 
 /** Runs the writer child until it has committed `writes` rows for 2 s or more, then kills it with SIGKILL. */
@@ -23,7 +21,8 @@ function runAndKill(args: string[], writes: number, minRunMs = 2000): Promise<Ch
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const committed = new Map<string, number>();
+    const committed: string[] = [];
+    let lastFlushed: string | undefined;
     let buffered = '';
     let stderr = '';
     let killedAt = 0;
@@ -35,16 +34,17 @@ function runAndKill(args: string[], writes: number, minRunMs = 2000): Promise<Ch
       buffered = lines.pop() ?? '';
       for (const line of lines) {
         const [word, name, at] = line.split(' ');
-        if (word === 'committed') committed.set(name, Number(at));
+        if (word === 'committed') committed.push(name);
+        if (word === 'flushed') lastFlushed = name;
         firstAt ||= Number(at);
       }
-      if (!killedAt && committed.size >= writes && Date.now() - firstAt >= minRunMs) {
+      if (!killedAt && committed.length >= writes && Date.now() - firstAt >= minRunMs) {
         killedAt = Date.now();
         child.kill('SIGKILL');
       }
     });
     child.on('exit', (_code, signal) => {
-      if (signal === 'SIGKILL') resolve({ committed, killedAt });
+      if (signal === 'SIGKILL') resolve({ committed, lastFlushed });
       else reject(new Error(`writer child exited without being killed: ${stderr}`));
     });
   });
@@ -108,22 +108,22 @@ describeEachDialect('AuditSpanProcessor killed with SIGKILL mid-workload', (fixt
     assert.equal(result.ok, true, JSON.stringify(result.firstBreak));
   });
 
-  it('loses at most the records of the last flush interval in batched mode', async function () {
+  it('loses at most the records handed over since the last flush in batched mode', async function () {
     this.timeout(60_000);
-    const { committed, killedAt } = await runAndKill(
+    const { committed, lastFlushed } = await runAndKill(
       [fixture.name, fixture.url, 'batched', 'kill-batched', spool.path],
       60,
     );
     const store = await restartWriter('batched', 'kill-batched');
     const audited = await auditedNames(store);
-    const older = [...committed]
-      .filter(([, at]) => at < killedAt - BATCHED_LOSS_WINDOW_MS)
-      .map(([name]) => name);
-    assert.ok(older.length > 0, 'the child ran past one loss window');
+    assert.ok(lastFlushed, 'the child flushed at least once');
+    const flushed = committed.slice(0, committed.indexOf(lastFlushed) + 1);
     assert.deepEqual(
-      older.filter((name) => !audited.has(name)),
+      flushed.filter((name) => !audited.has(name)),
       [],
     );
+    const lost = committed.filter((name) => !audited.has(name));
+    assert.ok(lost.every((name) => !flushed.includes(name)));
     assert.equal(await store.count(), audited.size);
     const result = await verifyChains(store);
     assert.equal(result.ok, true, JSON.stringify(result.firstBreak));

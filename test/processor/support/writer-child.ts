@@ -1,6 +1,7 @@
 /*
  * A child process that writes rows through Sequelize, audited by an AuditSpanProcessor, and
- * prints `committed <name> <epoch ms>` after each write returns, until it is killed.
+ * prints `committed <name> <epoch ms>` after each write returns, and `flushed <name> <epoch ms>`
+ * after every 20th write once `forceFlush()` has returned, until it is killed.
  * argv: <dialect> <url> <durability> <streamId> <spoolDirectory>
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -48,6 +49,10 @@ async function main(): Promise<void> {
       await Item.create({ name });
     }
     process.stdout.write(`committed ${name} ${Date.now()}\n`);
+    if (i % 20 === 19) {
+      await processor.forceFlush();
+      process.stdout.write(`flushed ${name} ${Date.now()}\n`);
+    }
   }
 }
 
