@@ -2,11 +2,14 @@ import type { AuditActor } from '../../types';
 import type { FieldChange } from '../../query/trail-types';
 import type { Colors } from '../output';
 
-/** A value as people read it: strings bare, absent fields as a dash, the rest as JSON. */
-export function formatValue(value: unknown): string {
+/** Longest value shown in a table cell; `--json` has the whole value. */
+export const MAX_CELL_CHARS = 120;
+
+/** A value as people read it: strings bare, absent fields as a dash, the rest as JSON; long ones cut. */
+export function formatValue(value: unknown, maxChars = MAX_CELL_CHARS): string {
   if (value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 
 export function formatActor(actor: AuditActor | undefined): string {
