@@ -8,6 +8,7 @@ import { runChild } from './child-runner';
 import { describeEnvironment, loadAverages } from './environment';
 import type { ExtraBench } from './extra-benches';
 import { runExtraBenches } from './extra-benches';
+import type { PlanOptions } from './plan';
 import { planJobs } from './plan';
 import type { BenchPostgres } from './postgres-database';
 import { createBenchPostgres } from './postgres-database';
@@ -129,38 +130,59 @@ async function runJobs(jobs: ChildJob[], timeoutMs: number): Promise<ChildResult
   return results;
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv);
-  const preset = options.quick ? QUICK : FULL;
-  const iterations = options.iterations ?? preset.iterations;
-  const rounds = options.rounds ?? preset.rounds;
-  const environment = describeEnvironment();
+function runNotes(options: CliOptions, rounds: number, iterations: number): string[] {
   const custom = options.iterations !== undefined || options.rounds !== undefined;
-  const notes = [
-    `${custom ? 'custom' : options.quick ? 'quick' : 'full'} run: ${rounds} round(s), ${iterations} timed calls per light workload and round`,
+  const kind = custom ? 'custom' : options.quick ? 'quick' : 'full';
+  return [
+    `${kind} run: ${rounds} round(s), ${iterations} timed calls per light workload and round`,
     `source maps ${options.sourceMaps ? 'on (--source-maps)' : 'off'} in the measured processes`,
   ];
+}
+
+/** Runs every planned child against a bench database of our own, dropped however the run ends. */
+async function measureAll(
+  options: CliOptions,
+  plan: Omit<PlanOptions, 'dialects' | 'postgresUrl'>,
+  notes: string[],
+): Promise<{ dialects: BenchDialect[]; results: ChildResult[] }> {
   const postgres = await preparePostgres(options, notes);
   const dialects: BenchDialect[] = postgres ? ['sqlite', 'postgres'] : ['sqlite'];
   const stopOnSignal = (): void => {
     void (postgres?.drop() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
-  let results: ChildResult[];
   try {
-    const jobs = planJobs({
-      dialects,
-      configurations: options.only,
-      rounds,
-      iterations,
-      postgresUrl: postgres?.url,
-      sourceMaps: options.sourceMaps,
-    });
-    results = await runJobs(jobs, options.childTimeout * 1000);
+    const jobs = planJobs({ ...plan, dialects, postgresUrl: postgres?.url });
+    return { dialects, results: await runJobs(jobs, options.childTimeout * 1000) };
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
     await postgres?.drop();
   }
+}
+
+function runAskedForExtras(options: CliOptions): boolean {
+  const extras: ExtraBench[] = [
+    ...(options.store ? ['store' as const] : []),
+    ...(options.query ? ['query' as const] : []),
+  ];
+  return runExtraBenches(extras, [
+    ...(options.quick ? ['--quick'] : []),
+    ...(options.sqliteOnly ? ['--sqlite-only'] : ['--postgres-url', options.postgresUrl]),
+  ]);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv);
+  const preset = options.quick ? QUICK : FULL;
+  const iterations = options.iterations ?? preset.iterations;
+  const rounds = options.rounds ?? preset.rounds;
+  const environment = describeEnvironment();
+  const notes = runNotes(options, rounds, iterations);
+  const { dialects, results } = await measureAll(
+    options,
+    { configurations: options.only, rounds, iterations, sourceMaps: options.sourceMaps },
+    notes,
+  );
   notes.push(`load average at end (1/5/15 min): ${loadAverages()}`);
   const report = renderReport({
     environment,
@@ -172,14 +194,7 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`${report}\n`);
   if (options.output) writeFileSync(options.output, `${report}\n`);
-  const extras: ExtraBench[] = [
-    ...(options.store ? ['store' as const] : []),
-    ...(options.query ? ['query' as const] : []),
-  ];
-  const extrasPassed = runExtraBenches(extras, [
-    ...(options.quick ? ['--quick'] : []),
-    ...(options.sqliteOnly ? ['--sqlite-only'] : ['--postgres-url', options.postgresUrl]),
-  ]);
+  const extrasPassed = runAskedForExtras(options);
   const failed = results.filter((result) => result.status === 'failed').length;
   if (failed > 0) process.stderr.write(`bench: ${failed} child run(s) failed; see above.\n`);
   return failed === 0 && extrasPassed ? 0 : 1;
