@@ -62,6 +62,27 @@ describe('bench smoke run', function () {
     assert.match(outcome.stdout, /\*\*\d+\.\d+ µs\*\* \([^)]*\) of wall time/);
   });
 
+  it('skips PostgreSQL with a note in the report when its server does not answer', async () => {
+    const unreachable = 'postgres://postgres@127.0.0.1:1/none';
+    const run = await runBench([
+      '--iterations',
+      '2',
+      '--rounds',
+      '1',
+      '--only',
+      'plain',
+      '--postgres-url',
+      unreachable,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /- PostgreSQL skipped: .+ \(server postgres:\/\/postgres@127\.0\.0\.1:1\/none\)\./,
+    );
+    assert.match(run.stdout, /## SQLite in memory: µs per operation/);
+    assert.doesNotMatch(run.stdout, /## PostgreSQL/);
+  });
+
   it('rejects a bad option with a message and a non-zero exit', async () => {
     const bad = await runBench(['--rounds', 'zero']);
     assert.notEqual(bad.code, 0);
