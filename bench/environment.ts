@@ -16,17 +16,21 @@ function installedVersion(name: string): string {
   }
 }
 
+function git(args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
-      .trim()
-      .concat(
-        execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).length
-          ? ' (+ local changes)'
-          : '',
-      );
+    const changes = git(['status', '--porcelain']).length > 0 ? ' (+ local changes)' : '';
+    return `${git(['rev-parse', '--short', 'HEAD']).trim()}${changes}`;
   } catch {
-    return 'unknown';
+    // A snapshot without .git (e.g. from `git archive`) names its commit through the environment.
+    return process.env.AUDIT_BENCH_COMMIT ?? 'unknown';
   }
 }
 
