@@ -15,6 +15,9 @@ export const MARKER_INVALID_DATE = '[invalid date]';
 export const MARKER_SYMBOL = '[symbol]';
 export const MARKER_UNSERIALIZABLE = '[unserializable]';
 
+/** A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
 /** The marker written in place of (or after the kept part of) a value that was too large. */
 export function truncationMarker(originalBytes: number): string {
   return `[truncated: ${originalBytes} bytes]`;
@@ -22,7 +25,14 @@ export function truncationMarker(originalBytes: number): string {
 
 /** Converts any value to its canonical form; never throws. */
 export function toCanonical(value: unknown, maxValueBytes: number): CanonicalValue {
+  // Most column values are short strings and finite numbers: no conversion, no measure.
+  if (typeof value === 'string' && value.length * MAX_UTF8_BYTES_PER_UNIT <= maxValueBytes) {
+    return value;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (value === null || value === undefined) return null;
   try {
+    if (value instanceof Date) return capValue(canonicalDate(value), maxValueBytes);
     return capValue(convert(value, new Set(), maxValueBytes), maxValueBytes);
   } catch {
     return MARKER_UNSERIALIZABLE;
@@ -51,9 +61,7 @@ function convert(value: unknown, seen: Set<object>, maxBytes: number): Canonical
 
 function convertObject(value: object | null, seen: Set<object>, maxBytes: number): CanonicalValue {
   if (value === null) return null;
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? MARKER_INVALID_DATE : value.toISOString();
-  }
+  if (value instanceof Date) return canonicalDate(value);
   if (ArrayBuffer.isView(value)) {
     return bytesToBase64(Buffer.from(value.buffer, value.byteOffset, value.byteLength), maxBytes);
   }
@@ -70,6 +78,10 @@ function convertObject(value: object | null, seen: Set<object>, maxBytes: number
   } finally {
     seen.delete(value);
   }
+}
+
+function canonicalDate(date: Date): string {
+  return Number.isNaN(date.getTime()) ? MARKER_INVALID_DATE : date.toISOString();
 }
 
 /** Base64 of the bytes, encoding only what fits in `maxBytes` (a 10 MB blob is never copied whole). */

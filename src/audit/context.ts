@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, createContextKey, trace } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { AuditContext } from '../types';
 
 /*
@@ -29,8 +30,10 @@ export function withAuditContext<T>(auditContext: AuditContext, fn: () => T): T 
 }
 
 /** The audit context of the current async work, if any (a frozen copy: read it only). */
-export function getAuditContext(): Readonly<AuditContext> | undefined {
-  return context.active().getValue(AUDIT_CONTEXT_KEY) as Readonly<AuditContext> | undefined;
+export function getAuditContext(
+  ctx: Context = context.active(),
+): Readonly<AuditContext> | undefined {
+  return ctx.getValue(AUDIT_CONTEXT_KEY) as Readonly<AuditContext> | undefined;
 }
 
 function mergeContexts(

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
 import type { AuditContext, AuditEvent, AuditOperation } from '../types';
-import type { AuditSettings, ModelFieldRules } from './audit-settings';
+import type { AuditSettings } from './audit-settings';
 import { canonicalBytes, toCanonical, truncationMarker } from './canonical-value';
 import type { CanonicalValue } from './canonical-value';
+import { fieldPlanOf } from './field-plan';
+import type { FieldPlan } from './field-plan';
 import type { ModelInfo } from './model-info';
 import { changedFields } from './row-diff';
 import type { RawRow } from './row-diff';
@@ -11,6 +13,8 @@ import type { RawRow } from './row-diff';
 /** Where and when a change happened, taken when the row changed (not when it is emitted). */
 export interface CaptureOrigin {
   readonly occurredAt: string;
+  /** `occurredAt` in milliseconds since the epoch: the audit span's start time. */
+  readonly occurredAtMs: number;
   readonly auditContext?: Readonly<AuditContext>;
   /** The span active when the row changed: the audit span's parent. */
   readonly spanContext?: SpanContext;
@@ -39,6 +43,8 @@ export interface StatementChange {
 export interface PendingAuditEvent {
   readonly event: AuditEvent;
   readonly parent?: SpanContext;
+  /** When the row changed, in milliseconds since the epoch. */
+  readonly startTime: number;
 }
 
 type CanonicalRow = Record<string, CanonicalValue>;
@@ -50,27 +56,25 @@ export function buildRowEvent(
   settings: AuditSettings,
 ): PendingAuditEvent | undefined {
   const { info } = change;
-  const rules = settings.fieldsOf(info.name);
-  const fields = keptFields(info.columns, rules);
-  const changed = changedFields(change.before, change.after, fields);
+  const plan = fieldPlanOf(info, settings);
+  const changed = changedFields(change.before, change.after, plan.fields);
   if (change.before && change.after && changed.length === 0) return undefined;
-  const before = change.before && redactedRow(change.before, fields, info, settings);
-  const after = change.after && redactedRow(change.after, fields, info, settings);
+  const before = change.before && canonicalRow(change.before, plan, settings.maxValueBytes);
+  const after = change.after && canonicalRow(change.after, plan, settings.maxValueBytes);
   fitRecordSize(before, after, settings.maxRecordBytes);
-  const event: AuditEvent = {
-    ...baseEvent(origin),
+  const event = baseEvent(origin, {
     operation: operationOf(change, info),
     granularity: 'row',
     dbSystem: info.dbSystem,
     table: info.table,
-    model: info.name,
     recordId: recordIdOf(change.after ?? change.before, info.primaryKeys, settings.maxValueBytes),
     changedFields: changed,
     before,
     after,
-  };
+  });
   if (info.namespace !== undefined) event.namespace = info.namespace;
-  return { event, parent: origin.spanContext };
+  event.model = info.name;
+  return { event, parent: origin.spanContext, startTime: origin.occurredAtMs };
 }
 
 /** The audit event of a statement-level change. */
@@ -78,8 +82,7 @@ export function buildStatementEvent(
   change: StatementChange,
   origin: CaptureOrigin,
 ): PendingAuditEvent {
-  const event: AuditEvent = {
-    ...baseEvent(origin),
+  const event = baseEvent(origin, {
     operation: change.operation,
     granularity: 'statement',
     dbSystem: change.dbSystem,
@@ -88,15 +91,16 @@ export function buildStatementEvent(
     changedFields: [],
     before: null,
     after: null,
-  };
+  });
   if (change.namespace !== undefined) event.namespace = change.namespace;
   if (change.model !== undefined) event.model = change.model;
   if (change.statement !== undefined) event.statement = change.statement;
   if (change.affectedRows !== undefined) event.affectedRows = change.affectedRows;
-  return { event, parent: origin.spanContext };
+  return { event, parent: origin.spanContext, startTime: origin.occurredAtMs };
 }
 
-type BaseEvent = Omit<
+/** What every event has, whatever its granularity. */
+type EventCore = Pick<
   AuditEvent,
   | 'operation'
   | 'granularity'
@@ -108,45 +112,42 @@ type BaseEvent = Omit<
   | 'after'
 >;
 
-function baseEvent(origin: CaptureOrigin): BaseEvent {
-  const base: BaseEvent = { eventId: randomUUID(), occurredAt: origin.occurredAt };
+/** The event with its id and what the origin knows (actor, request, trace, transaction). */
+function baseEvent(origin: CaptureOrigin, core: EventCore): AuditEvent {
+  const event: AuditEvent = { eventId: randomUUID(), occurredAt: origin.occurredAt, ...core };
   const { auditContext, spanContext } = origin;
-  if (auditContext?.actor) base.actor = { ...auditContext.actor };
-  if (auditContext?.tenant !== undefined) base.tenantId = auditContext.tenant;
-  if (auditContext?.reason !== undefined) base.reason = auditContext.reason;
+  if (auditContext?.actor) event.actor = { ...auditContext.actor };
+  if (auditContext?.tenant !== undefined) event.tenantId = auditContext.tenant;
+  if (auditContext?.reason !== undefined) event.reason = auditContext.reason;
   const requestId = auditContext?.requestId ?? spanContext?.traceId;
-  if (requestId !== undefined) base.requestId = requestId;
+  if (requestId !== undefined) event.requestId = requestId;
   if (spanContext) {
-    base.traceId = spanContext.traceId;
-    base.spanId = spanContext.spanId;
+    event.traceId = spanContext.traceId;
+    event.spanId = spanContext.spanId;
   }
-  if (origin.transactionId !== undefined) base.transactionId = origin.transactionId;
-  return base;
+  if (origin.transactionId !== undefined) event.transactionId = origin.transactionId;
+  return event;
 }
 
-function keptFields(columns: readonly string[], rules: ModelFieldRules): string[] {
-  return columns.filter(
-    (field) =>
-      !rules.excludeFields.has(field) && (!rules.includeFields || rules.includeFields.has(field)),
-  );
-}
-
-function redactedRow(
-  row: RawRow,
-  fields: readonly string[],
-  info: ModelInfo,
-  settings: AuditSettings,
-): CanonicalRow {
+/**
+ * The kept fields of a row as canonical values, redacted fields dropped, masked or hashed
+ * (decided once per model by the field plan, not per field and write).
+ */
+function canonicalRow(row: RawRow, plan: FieldPlan, maxValueBytes: number): CanonicalRow {
+  const { fields, exactNumeric, redacted } = plan;
+  const { redactor } = plan.rules;
   const canonical: CanonicalRow = {};
-  for (const field of fields) {
-    if (!(field in row)) continue;
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index];
+    if (!(field in row) || (redacted[index] && redactor.dropsFields)) continue;
     const value = row[field];
-    canonical[field] =
-      typeof value === 'number' && info.exactNumericColumns.has(field)
+    const kept =
+      typeof value === 'number' && exactNumeric[index]
         ? String(value)
-        : toCanonical(value, settings.maxValueBytes);
+        : toCanonical(value, maxValueBytes);
+    canonical[field] = redacted[index] ? redactor.redactValue(kept) : kept;
   }
-  return settings.fieldsOf(info.name).redactor.redactRow(canonical);
+  return canonical;
 }
 
 function operationOf(change: RowChange, info: ModelInfo): AuditOperation {

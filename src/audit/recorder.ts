@@ -36,10 +36,13 @@ export class AuditRecorder {
 
   /** The origin of a change happening now, in the current async context. */
   originNow(transaction: TransactionLike | undefined): CaptureOrigin {
-    const spanContext = trace.getSpan(context.active())?.spanContext();
+    const active = context.active();
+    const spanContext = trace.getSpan(active)?.spanContext();
+    const occurredAtMs = Date.now();
     return {
-      occurredAt: new Date().toISOString(),
-      auditContext: getAuditContext(),
+      occurredAt: new Date(occurredAtMs).toISOString(),
+      occurredAtMs,
+      auditContext: getAuditContext(active),
       spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined,
       transactionId: transaction?.id,
     };

@@ -81,22 +81,13 @@ export class FieldRedactor {
     });
   }
 
-  /**
-   * The row values with redacted fields dropped, masked or replaced by their keyed hash.
-   * Returns the same object when nothing is redacted.
-   */
-  redactRow(row: Record<string, CanonicalValue>): Record<string, CanonicalValue> {
-    let result: Record<string, CanonicalValue> | undefined;
-    for (const field of Object.keys(row)) {
-      if (!this.isRedacted(field)) continue;
-      result ??= { ...row };
-      if (this.mode === 'drop') delete result[field];
-      else result[field] = this.redactValue(row[field]);
-    }
-    return result ?? row;
+  /** Whether a redacted field is left out of the record (mode `drop`) rather than replaced. */
+  get dropsFields(): boolean {
+    return this.mode === 'drop';
   }
 
-  private redactValue(value: CanonicalValue): CanonicalValue {
+  /** What a redacted field holds instead of `value` (mask or keyed hash; never for `drop`). */
+  redactValue(value: CanonicalValue): CanonicalValue {
     if (value === null) return null;
     if (this.mode === 'hash' && this.key !== undefined) {
       return `hmac-sha256:${createHmac('sha256', this.key).update(JSON.stringify(value)).digest('hex')}`;
