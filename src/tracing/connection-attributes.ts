@@ -18,6 +18,8 @@ const DEFAULT_PORT_BY_DIALECT: Record<string, number> = {
 };
 /** What every span of one Sequelize instance shares: system, namespace, server. */
 export interface ConnectionInfo {
+  /** Sequelize's dialect name: `postgres`, `mysql`, `mariadb`, `sqlite`, ... */
+  readonly dialect: string;
   readonly dbSystem: string;
   readonly namespace?: string;
   readonly attributes: Readonly<Attributes>;
@@ -47,5 +49,5 @@ function describeConnection(sequelize: SequelizeLike): ConnectionInfo {
     const port = Number(sequelize.config.port ?? DEFAULT_PORT_BY_DIALECT[dialect]);
     if (Number.isInteger(port) && port > 0) attributes[ATTR_SERVER_PORT] = port;
   }
-  return { dbSystem, namespace, attributes };
+  return { dialect, dbSystem, namespace, attributes: Object.freeze(attributes) };
 }

@@ -5,6 +5,8 @@ import { ATTR_DB_COLLECTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { TransactionLike } from '../internal-types';
 import type { ModelCall, ModelCallInterceptor } from '../model-call';
 import { connectionInfo } from './connection-attributes';
+import { observeSettlement } from './observe-settlement';
+import type { SettlementObserver } from './observe-settlement';
 import { recordFailure } from './record-error';
 import {
   ATTR_SEQUELIZE_CALL_KIND,
@@ -43,15 +45,19 @@ interface OrmSpanTemplate {
   readonly attributes: Attributes;
 }
 
-const templates = new WeakMap<ModelCall['model'], Map<string, OrmSpanTemplate>>();
+const templates: Record<
+  ModelCall['kind'],
+  WeakMap<ModelCall['model'], Map<string, OrmSpanTemplate>>
+> = { static: new WeakMap(), instance: new WeakMap() };
 
 function ormSpanTemplate(call: ModelCall): OrmSpanTemplate {
-  let byMethod = templates.get(call.model);
+  const byModel = templates[call.kind];
+  let byMethod = byModel.get(call.model);
   if (!byMethod) {
     byMethod = new Map();
-    templates.set(call.model, byMethod);
+    byModel.set(call.model, byMethod);
   }
-  const key = `${call.kind} ${call.method}`;
+  const key = call.method;
   let template = byMethod.get(key);
   if (!template) {
     const sequelize = call.model.sequelize;
@@ -74,24 +80,24 @@ export function createOrmSpanInterceptor(
   deps: TracingDeps,
   transactions: TransactionTracing,
 ): ModelCallInterceptor {
+  const onError = (error: unknown) => deps.diag.error('ending a model call span failed', error);
   return (call, next) => {
+    // Nested calls (findByPk → findOne → findAll) are the common case: decide them first.
+    if (call.parent) return next();
     const config = deps.config();
     const active = context.active();
-    if (config.ormSpans === false || call.parent || isTracingSuppressed(active)) return next();
+    if (config.ormSpans === false || isTracingSuppressed(active)) return next();
     const parent = transactions.parentContext(active, transactionOfCall(call));
     if (config.requireParentSpan && !trace.getSpan(parent)) return next();
     const { name, attributes } = ormSpanTemplate(call);
     const span = deps.tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
-    return context.with(trace.setSpan(parent, span), next).then(
-      (result) => {
+    const endSpan: SettlementObserver = (_result, error, failed) => {
+      try {
+        if (failed) recordFailure(span, error);
+      } finally {
         span.end();
-        return result;
-      },
-      (error: unknown) => {
-        recordFailure(span, error);
-        span.end();
-        throw error;
-      },
-    );
+      }
+    };
+    return observeSettlement(context.with(trace.setSpan(parent, span), next), endSpan, onError);
   };
 }

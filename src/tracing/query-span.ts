@@ -23,9 +23,12 @@ import { connectionInfo } from './connection-attributes';
 import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
+import { observeSettlement } from './observe-settlement';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
+import type { QueryResultCounts } from './query-result';
+import type { SanitizeOptions } from './sanitize-sql';
 import { statementShape } from './statement-shape';
 import type { StatementShape } from './statement-shape';
 import type { TransactionTracing } from './transaction-span';
@@ -38,12 +41,15 @@ const DEFAULT_MAX_QUERY_TEXT_LENGTH = 2048;
 
 const sanitizedTexts = new SanitizedTextCache();
 
+const NO_COUNTS: QueryResultCounts = Object.freeze({});
+
 /** One traced statement, from start to end. */
 interface QuerySpan {
   readonly span: Span;
   /** The parent context with this span active. */
   readonly context: Context;
   readonly attributes: Attributes;
+  readonly shapeAttributes: ShapeAttributes;
   /** `performance.now()` when the span started: the metric measures the span's interval. */
   readonly startTime: number;
   readonly connection: ConnectionInfo;
@@ -51,16 +57,28 @@ interface QuerySpan {
   readonly requestInfo?: QueryRequestInfo;
 }
 
+/** How the texts of one connection are sanitized, at one length cap: one object per pair. */
+const sanitizeOptionsByConnection = new WeakMap<ConnectionInfo, SanitizeOptions>();
+
+function sanitizeOptionsOf(connection: ConnectionInfo, maxLength: number): SanitizeOptions {
+  let options = sanitizeOptionsByConnection.get(connection);
+  if (options?.maxLength !== maxLength) {
+    const { dialect } = connection;
+    const mysqlQuoting = dialect === 'mysql' || dialect === 'mariadb';
+    options = { mysqlQuoting, bracketIdentifiers: dialect === 'mssql', maxLength };
+    sanitizeOptionsByConnection.set(connection, options);
+  }
+  return options;
+}
+
 function queryText(
   call: QueryCall,
   config: SequelizeAuditInstrumentationConfig,
-  dialect: string,
+  connection: ConnectionInfo,
 ): string {
   const maxLength = config.maxQueryTextLength ?? DEFAULT_MAX_QUERY_TEXT_LENGTH;
   if (config.sanitizeQueries === false) return call.sql.slice(0, maxLength);
-  const mysqlQuoting = dialect === 'mysql' || dialect === 'mariadb';
-  const options = { mysqlQuoting, bracketIdentifiers: dialect === 'mssql', maxLength };
-  return sanitizedTexts.get(call.sql, options);
+  return sanitizedTexts.get(call.sql, sanitizeOptionsOf(connection, maxLength));
 }
 
 function modelNameOf(call: QueryCall): string | undefined {
@@ -69,20 +87,47 @@ function modelNameOf(call: QueryCall): string | undefined {
   return model?.name ?? call.modelCall?.model.name;
 }
 
+/** The attributes every statement of one shape on one connection shares (text aside). */
+interface ShapeAttributes {
+  readonly connection: ConnectionInfo;
+  readonly span: Readonly<Attributes>;
+  /** The metric attributes of a statement of this shape that succeeded. */
+  readonly metric: Readonly<Attributes>;
+}
+
+const attributesByShape = new WeakMap<StatementShape, ShapeAttributes>();
+
+function describeShape(shape: StatementShape, connection: ConnectionInfo): ShapeAttributes {
+  const span: Attributes = {
+    ...connection.attributes,
+    [ATTR_DB_OPERATION_NAME]: shape.operation,
+    [ATTR_DB_QUERY_SUMMARY]: shape.summary,
+  };
+  if (shape.collection) span[ATTR_DB_COLLECTION_NAME] = shape.collection;
+  return { connection, span, metric: Object.freeze(metricAttributes(span)) };
+}
+
+/** Built once per shared shape and connection; anew for a shape read from the text. */
+function shapeAttributes(shape: StatementShape, connection: ConnectionInfo): ShapeAttributes {
+  if (!shape.shared) return describeShape(shape, connection);
+  let cached = attributesByShape.get(shape);
+  if (cached?.connection !== connection) {
+    cached = describeShape(shape, connection);
+    attributesByShape.set(shape, cached);
+  }
+  return cached;
+}
+
 function spanAttributes(
   call: QueryCall,
-  shape: StatementShape,
-  connection: ConnectionInfo,
+  shared: ShapeAttributes,
   deps: TracingDeps,
   config: SequelizeAuditInstrumentationConfig,
 ): Attributes {
   const attributes: Attributes = {
-    ...connection.attributes,
-    [ATTR_DB_OPERATION_NAME]: shape.operation,
-    [ATTR_DB_QUERY_SUMMARY]: shape.summary,
-    [ATTR_DB_QUERY_TEXT]: queryText(call, config, call.sequelize.getDialect()),
+    ...shared.span,
+    [ATTR_DB_QUERY_TEXT]: queryText(call, config, shared.connection),
   };
-  if (shape.collection) attributes[ATTR_DB_COLLECTION_NAME] = shape.collection;
   if (config.captureParameters) {
     const parameters = call.bind ?? call.replacements;
     Object.assign(
@@ -136,7 +181,8 @@ export function createQuerySpanInterceptor(
     if (config.requireParentSpan && !trace.getSpan(parent)) return undefined;
     const connection = connectionInfo(call.sequelize);
     const shape = statementShape(call);
-    const attributes = spanAttributes(call, shape, connection, deps, config);
+    const shared = shapeAttributes(shape, connection);
+    const attributes = spanAttributes(call, shared, deps, config);
     const startTime = performance.now();
     const kind = SpanKind.CLIENT;
     const span = deps.tracer().startSpan(shape.summary, { kind, attributes }, parent);
@@ -145,7 +191,15 @@ export function createQuerySpanInterceptor(
     const { requestHook } = config;
     if (requestHook && requestInfo) runHook(() => requestHook(span, requestInfo));
     const spanContext = trace.setSpan(parent, span);
-    return { span, context: spanContext, attributes, startTime, connection, requestInfo };
+    return {
+      span,
+      context: spanContext,
+      attributes,
+      shapeAttributes: shared,
+      startTime,
+      connection,
+      requestInfo,
+    };
   };
 
   /** Adds what the outcome tells (failure, row counts, hook) before the span ends. */
@@ -153,7 +207,7 @@ export function createQuerySpanInterceptor(
     const config = deps.config();
     const { span, attributes } = traced;
     const wantsCounts = config.captureReturnedRows || config.responseHook;
-    const counts = wantsCounts ? queryResultCounts(call, result) : {};
+    const counts = wantsCounts ? queryResultCounts(call, result) : NO_COUNTS;
     if (config.captureReturnedRows && counts.rowCount !== undefined) {
       span.setAttribute(ATTR_DB_RESPONSE_RETURNED_ROWS, counts.rowCount);
     }
@@ -173,28 +227,28 @@ export function createQuerySpanInterceptor(
     }
   };
 
-  const end = (call: QueryCall, traced: QuerySpan, result: unknown, error?: unknown): void => {
+  const end = (call: QueryCall, traced: QuerySpan, result: unknown, error: unknown): void => {
     try {
       describeOutcome(call, traced, result, error);
     } finally {
       traced.span.end();
       const seconds = (performance.now() - traced.startTime) / 1000;
-      deps.durationHistogram().record(seconds, metricAttributes(traced.attributes));
+      const failed = error !== undefined;
+      const attributes = failed
+        ? metricAttributes(traced.attributes)
+        : traced.shapeAttributes.metric;
+      deps.durationHistogram().record(seconds, attributes);
     }
   };
+  const onError = (error: unknown) => deps.diag.error('ending a query span failed', error);
 
   return (call, next) => {
     const traced = start(call);
     if (!traced) return next();
-    return context.with(traced.context, next).then(
-      (result) => {
-        end(call, traced, result);
-        return result;
-      },
-      (error: unknown) => {
-        end(call, traced, undefined, error);
-        throw error;
-      },
+    return observeSettlement(
+      context.with(traced.context, next),
+      (result, error) => end(call, traced, result, error),
+      onError,
     );
   };
 }

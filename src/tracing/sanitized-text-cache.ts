@@ -8,18 +8,23 @@ const MAX_CACHED_SQL_LENGTH = 4096;
  * Remembers the sanitized form of recent statements. Statements that bind their values
  * (instance saves, parameterized raw SQL) repeat the same text, so most are sanitized once.
  * Bounded: when full it starts over, which keeps the hot statements and costs nothing to track.
+ * Entries are kept per options object, so the SQL text itself is the key (no key to build).
  */
 export class SanitizedTextCache {
-  private readonly entries = new Map<string, string>();
+  private readonly byOptions = new WeakMap<SanitizeOptions, Map<string, string>>();
 
   get(sql: string, options: SanitizeOptions): string {
     if (sql.length > MAX_CACHED_SQL_LENGTH) return sanitizeSql(sql, options);
-    const key = `${options.mysqlQuoting ? 'm' : 's'}${options.bracketIdentifiers ? 'b' : '-'}${options.maxLength}:${sql}`;
-    let text = this.entries.get(key);
+    let entries = this.byOptions.get(options);
+    if (!entries) {
+      entries = new Map();
+      this.byOptions.set(options, entries);
+    }
+    let text = entries.get(sql);
     if (text === undefined) {
       text = sanitizeSql(sql, options);
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      this.entries.set(key, text);
+      if (entries.size >= MAX_ENTRIES) entries.clear();
+      entries.set(sql, text);
     }
     return text;
   }

@@ -9,6 +9,11 @@ export interface StatementShape {
   readonly collection?: string;
   /** `db.query.summary`, also the span name: `SELECT users`, `SELECT users orders`. */
   readonly summary: string;
+  /**
+   * True when this very object describes every statement of its model and verb (it is
+   * cached), so what is derived from it can be cached by it too.
+   */
+  readonly shared: boolean;
 }
 
 /** Sequelize query types whose SQL verb is certain; the others are read from the text. */
@@ -152,29 +157,56 @@ function operationOf(call: QueryCall): string {
   return known ?? (leadingVerb(call.sql) || 'UNKNOWN');
 }
 
-/** The tables a statement works on, from what Sequelize knows before reading the text. */
-function tablesOf(call: QueryCall, operation: string): readonly string[] {
-  const { options } = call;
-  if (options.tableNames && options.tableNames.length > 1) return options.tableNames;
-  const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
-  if (model) return [tableNameOf(model)];
-  if (options.tableNames?.length === 1) return options.tableNames;
-  const target = singleTableTarget(call.sql, operation);
-  if (target) return [target];
-  // Statements a model call sends without naming its model (sync, count, ...).
-  if (call.modelCall && options.type !== 'RAW' && options.type !== undefined) {
-    return [tableNameOf(call.modelCall.model)];
+const modelShapes = new WeakMap<ModelStaticLike, Map<string, StatementShape>>();
+
+/** The shape of a statement of `model` (one table, known to Sequelize): one object per verb. */
+function modelShape(model: ModelStaticLike, operation: string): StatementShape {
+  let byOperation = modelShapes.get(model);
+  if (!byOperation) {
+    byOperation = new Map();
+    modelShapes.set(model, byOperation);
   }
-  return [];
+  let shape = byOperation.get(operation);
+  if (!shape) {
+    const collection = tableNameOf(model);
+    shape = Object.freeze({
+      operation,
+      collection,
+      summary: `${operation} ${collection}`,
+      shared: true,
+    });
+    byOperation.set(operation, shape);
+  }
+  return shape;
 }
 
-/** Operation, collection and summary of a statement. */
-export function statementShape(call: QueryCall): StatementShape {
-  const operation = operationOf(call);
-  const tables = tablesOf(call, operation);
+function shapeOfTables(operation: string, tables: readonly string[]): StatementShape {
   return {
     operation,
     collection: tables.length === 1 ? tables[0] : undefined,
     summary: tables.length > 0 ? `${operation} ${tables.join(' ')}` : operation,
+    shared: false,
   };
+}
+
+/**
+ * Operation, collection and summary of a statement, from what Sequelize knows before
+ * reading the text: its tables, else its model, else the one table the text names, else the
+ * model of the call that sent it (sync, count, ...).
+ */
+export function statementShape(call: QueryCall): StatementShape {
+  const operation = operationOf(call);
+  const { options } = call;
+  if (options.tableNames && options.tableNames.length > 1) {
+    return shapeOfTables(operation, options.tableNames);
+  }
+  const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
+  if (model) return modelShape(model, operation);
+  if (options.tableNames?.length === 1) return shapeOfTables(operation, options.tableNames);
+  const target = singleTableTarget(call.sql, operation);
+  if (target) return shapeOfTables(operation, [target]);
+  if (call.modelCall && options.type !== 'RAW' && options.type !== undefined) {
+    return modelShape(call.modelCall.model, operation);
+  }
+  return shapeOfTables(operation, []);
 }

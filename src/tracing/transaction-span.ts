@@ -4,6 +4,8 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import type { AsyncMethod, TransactionLike } from '../internal-types';
 import type { TransactionCall, TransactionInterceptor } from '../transaction-call';
 import { connectionInfo } from './connection-attributes';
+import { observeSettlement } from './observe-settlement';
+import type { SettlementObserver } from './observe-settlement';
 import { recordFailure } from './record-error';
 import {
   ATTR_TRANSACTION_ID,
@@ -58,6 +60,9 @@ export class TransactionTracing {
   private readonly spans = new WeakMap<TransactionLike, TransactionSpan>();
 
   constructor(private readonly deps: TracingDeps) {}
+
+  private readonly onError = (error: unknown) =>
+    this.deps.diag.error('ending a transaction span failed', error);
 
   readonly interceptor: TransactionInterceptor = (call, next) =>
     call.action === 'begin' ? this.begin(call, next) : this.finish(call, next);
@@ -119,26 +124,23 @@ export class TransactionTracing {
       ended: false,
     };
     this.spans.set(transaction, traced);
-    return context.with(enter(parent, traced), next).catch((error: unknown) => {
-      // A failed BEGIN is rolled back inside prepareEnvironment, which may have ended it.
-      this.end(traced, undefined, error);
-      throw error;
-    });
+    // A failed BEGIN is rolled back inside prepareEnvironment, which may have ended it.
+    const endIfFailed: SettlementObserver = (_result, error, failed) => {
+      if (failed) this.end(traced, undefined, error);
+    };
+    return observeSettlement(context.with(enter(parent, traced), next), endIfFailed, this.onError);
   }
 
   private finish(call: TransactionCall, next: () => Promise<unknown>): Promise<unknown> {
     const traced = this.spans.get(call.transaction);
     if (!traced || traced.ended) return next();
     const outcome = OUTCOME[call.action as keyof typeof OUTCOME];
-    return context.with(enter(context.active(), traced), next).then(
-      (result) => {
-        this.end(traced, outcome);
-        return result;
-      },
-      (error: unknown) => {
-        this.end(traced, undefined, error);
-        throw error;
-      },
+    const endSpan: SettlementObserver = (_result, error, failed) =>
+      failed ? this.end(traced, undefined, error) : this.end(traced, outcome);
+    return observeSettlement(
+      context.with(enter(context.active(), traced), next),
+      endSpan,
+      this.onError,
     );
   }
 
