@@ -29,7 +29,10 @@ export function withAuditContext<T>(auditContext: AuditContext, fn: () => T): T 
   return context.with(active.setValue(AUDIT_CONTEXT_KEY, Object.freeze(merged)), fn);
 }
 
-/** The audit context of the current async work, if any (a frozen copy: read it only). */
+/**
+ * The audit context of the current async work (or of the given OpenTelemetry context), if
+ * any: a frozen copy, read it only.
+ */
 export function getAuditContext(
   ctx: Context = context.active(),
 ): Readonly<AuditContext> | undefined {

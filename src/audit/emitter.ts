@@ -2,7 +2,7 @@ import { context, diag, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api
 import type { Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditEvent } from '../types';
-import { eventToAttributes } from './event-attributes';
+import { eventToAttributes, rememberCarriedEvent } from './event-attributes';
 import type { PendingAuditEvent } from './record-builder';
 import { deliverDirectly } from './receivers';
 import type { AuditEventReceiver } from './receivers';
@@ -24,38 +24,42 @@ export interface EmitOptions {
  * any other event is handed to the receivers directly, so sampling never loses a record.
  */
 export function emitAuditEvents(events: readonly PendingAuditEvent[], options: EmitOptions): void {
-  for (const pending of events) {
-    try {
-      emitOne(pending, options);
-    } catch (error) {
-      // One event that cannot be emitted must not cost the others theirs.
-      diag.error(
-        `otel-sequelize-audit: audit event ${pending.event.eventId} was not emitted`,
-        error,
-      );
+  if (events.length === 0) return;
+  // The receivers and the processor may write to a database: never audit nor trace that.
+  context.with(suppressTracing(suppressAudit(context.active())), () => {
+    for (const pending of events) {
+      try {
+        emitOne(pending, options);
+      } catch (error) {
+        // One event that cannot be emitted must not cost the others theirs.
+        diag.error(
+          `otel-sequelize-audit: audit event ${pending.event.eventId} was not emitted`,
+          error,
+        );
+      }
     }
-  }
+  });
 }
 
 function emitOne(pending: PendingAuditEvent, options: EmitOptions): void {
-  const event = options.outcome ? { ...pending.event, outcome: options.outcome } : pending.event;
+  const { event } = pending;
+  // Each pending event is emitted once, so it takes its outcome in place (no copy).
+  if (options.outcome) event.outcome = options.outcome;
   const parent = pending.parent ? trace.setSpanContext(ROOT_CONTEXT, pending.parent) : ROOT_CONTEXT;
   const span = options.tracer.startSpan(
     spanName(event),
     {
       kind: SpanKind.INTERNAL,
-      startTime: new Date(event.occurredAt),
+      startTime: pending.startTime,
       attributes: eventToAttributes(event, { omitValues: options.omitValuesFromSpans }),
     },
     parent,
   );
   const viaPipeline =
     span.isRecording() && !options.omitValuesFromSpans && !options.alreadyPersisted?.size;
-  // The receivers and the processor may write to a database: never audit nor trace that.
-  context.with(suppressTracing(suppressAudit(context.active())), () => {
-    if (!viaPipeline) deliverDirectly(event, span, options.alreadyPersisted);
-    span.end();
-  });
+  if (viaPipeline) rememberCarriedEvent(span, event);
+  else deliverDirectly(event, span, options.alreadyPersisted);
+  span.end();
 }
 
 /** `audit UPDATE users`, `audit SOFT_DELETE users`. */

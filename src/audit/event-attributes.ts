@@ -136,11 +136,26 @@ export interface AuditSpanLike {
   readonly parentSpanContext?: SpanContext;
 }
 
+/*
+ * The events of the audit spans this instrumentation started, by span: reading the event of
+ * such a span back (the processor does, for every record) then needs no parsing of the
+ * attributes it was just written to. The attributes carry the same event for every other
+ * reader (exporters, a processor in another copy of this package).
+ */
+const carriedEvents = new WeakMap<object, AuditEvent>();
+
+/** Remembers the event an audit span carries in its attributes (in full: values included). */
+export function rememberCarriedEvent(span: object, event: AuditEvent): void {
+  carriedEvents.set(span, event);
+}
+
 /**
  * Reads the audit event an audit span carries, with its trace id and the id of the span that
  * was active when the row changed (the audit span's parent). `undefined` for other spans.
  */
 export function auditSpanToEvent(span: AuditSpanLike): AuditEvent | undefined {
+  const carried = carriedEvents.get(span);
+  if (carried) return carried;
   const parent = span.parentSpanContext;
   const origin = parent ? { traceId: span.spanContext().traceId, spanId: parent.spanId } : {};
   return attributesToEvent(span.attributes, origin);

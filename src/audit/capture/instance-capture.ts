@@ -28,8 +28,10 @@ export async function captureInstanceWrite(
   const before = instance.isNewRecord ? null : storedRow(instance);
   const result = await next();
   const hardDelete = call.method === 'destroy' && (!info.deletedAt || options.force === true);
-  let after = hardDelete ? null : storedRow(instance);
-  if (after && hasSqlExpression(after)) after = await readBack(info, after, transaction);
+  // Read as it stands now: the record is built from it before anything can change it again.
+  let after: RawRow | null = hardDelete ? null : instance._previousDataValues;
+  if (after && hasSqlExpression(after))
+    after = await readBack(info, storedRow(instance), transaction);
   capture.recorder.recordRows([{ info, before, after }], transaction);
   return result;
 }

@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { AuditEvent, AuditEventReceiver } from '../../../src';
-import { auditSpanToEvent, registerAuditReceiver } from '../../../src';
+import { attributesToEvent, auditSpanToEvent, registerAuditReceiver } from '../../../src';
 import { wasDeliveredDirectly } from '../../../src/audit/receivers';
 import { spanExporter } from '../../support/setup';
 
@@ -32,11 +33,18 @@ export class AuditEventCollector implements AuditEventReceiver {
     spanExporter.reset();
   }
 
-  /** Audit spans that the span pipeline delivers (not delivered directly). */
+  /**
+   * Audit spans that the span pipeline delivers (not delivered directly). Each span's
+   * attributes must read back as exactly the event the span hands to a processor.
+   */
   pipelineEvents(): AuditEvent[] {
     return auditSpans()
       .filter((span) => !wasDeliveredDirectly(span))
-      .map((span) => auditSpanToEvent(span))
+      .map((span) => {
+        const event = auditSpanToEvent(span);
+        assert.deepEqual(attributesToEvent(span.attributes, originOf(span)), event);
+        return event;
+      })
       .filter((event): event is AuditEvent => event !== undefined);
   }
 
@@ -48,6 +56,12 @@ export class AuditEventCollector implements AuditEventReceiver {
 
 export function auditSpans(): ReadableSpan[] {
   return spanExporter.getFinishedSpans().filter((span) => span.name.startsWith('audit '));
+}
+
+/** The trace identity an audit span gives its event: its trace, and its parent span. */
+function originOf(span: ReadableSpan): { traceId?: string; spanId?: string } {
+  const parent = span.parentSpanContext;
+  return parent ? { traceId: span.spanContext().traceId, spanId: parent.spanId } : {};
 }
 
 function byOccurrence(a: AuditEvent, b: AuditEvent): number {
