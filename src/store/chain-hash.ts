@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { AuditEvent, AuditRecord } from '../types';
 import { canonicalJson, isCanonicalOrdered, toJsonValue } from './canonical-json';
 
@@ -23,14 +23,26 @@ export interface ChainLink {
  * normalized event is usually plain `JSON.stringify` (see `hashNormalized`).
  */
 export function normalizeEvent(event: AuditEvent): AuditEvent {
+  return normalize(event).event;
+}
+
+/** A normalized event, and whether its values are in canonical order (see `hashNormalized`). */
+interface Normalized {
+  event: AuditEvent;
+  ordered: boolean;
+}
+
+function normalize(event: AuditEvent): Normalized {
   const actor = normalizeActor(event.actor);
+  const after = jsonObjectOrNull(event.after);
+  const before = jsonObjectOrNull(event.before);
   const normalized = {} as AuditEvent;
   if (actor) normalized.actor = actor;
   if (typeof event.affectedRows === 'number' && Number.isFinite(event.affectedRows)) {
     normalized.affectedRows = event.affectedRows;
   }
-  normalized.after = jsonObjectOrNull(event.after);
-  normalized.before = jsonObjectOrNull(event.before);
+  normalized.after = after.value;
+  normalized.before = before.value;
   normalized.changedFields = (event.changedFields ?? []).map(String);
   normalized.dbSystem = String(event.dbSystem);
   normalized.eventId = String(event.eventId);
@@ -52,7 +64,7 @@ export function normalizeEvent(event: AuditEvent): AuditEvent {
   copyText(normalized, 'tenantId', event.tenantId);
   copyText(normalized, 'traceId', event.traceId);
   copyText(normalized, 'transactionId', event.transactionId);
-  return normalized;
+  return { event: normalized, ordered: after.ordered && before.ordered };
 }
 
 function normalizeActor(actor: AuditEvent['actor']): AuditEvent['actor'] {
@@ -67,32 +79,33 @@ function normalizeActor(actor: AuditEvent['actor']): AuditEvent['actor'] {
  * event fields of `event`, normalized; chain fields are ignored).
  */
 export function hashRecord(prevHash: string | null, event: AuditEvent): string {
-  return hashNormalized(prevHash, normalizeEvent(event));
+  return hashNormalized(prevHash, normalize(event));
 }
 
-function hashNormalized(prevHash: string | null, normalized: AuditEvent): string {
+/** SHA-256 hex of a string: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+function hashNormalized(prevHash: string | null, { event, ordered }: Normalized): string {
   // A normalized event has its own members in sorted order; when its values do too, the
   // canonical text is what JSON.stringify writes, at a fraction of the cost.
-  const text =
-    isCanonicalOrdered(normalized.before) && isCanonicalOrdered(normalized.after)
-      ? JSON.stringify(normalized)
-      : canonicalJson(normalized);
-  return createHash('sha256')
-    .update(prevHash ?? '')
-    .update(text ?? '')
-    .digest('hex');
+  const text = ordered ? JSON.stringify(event) : (canonicalJson(event) ?? '');
+  return sha256Hex((prevHash ?? '') + text);
 }
 
 /** Places an event in a chain. The event is normalized first, so the hash survives any store. */
 export function sealEvent(event: AuditEvent, link: ChainLink): AuditRecord {
-  const normalized = normalizeEvent(event);
-  return {
-    ...normalized,
+  const normalized = normalize(event);
+  const hash = hashNormalized(link.prevHash, normalized);
+  // The normalized copy is ours: it becomes the record (one allocation less per record).
+  return Object.assign(normalized.event, {
     stream: link.stream,
     seq: link.seq,
     prevHash: link.prevHash,
-    hash: hashNormalized(link.prevHash, normalized),
-  };
+    hash,
+  });
 }
 
 const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -103,10 +116,18 @@ function normalizeTimestamp(value: string): string {
   return Number.isNaN(time) ? new Date(0).toISOString() : new Date(time).toISOString();
 }
 
-function jsonObjectOrNull(value: Record<string, unknown> | null | undefined) {
-  if (value === null || value === undefined) return null;
+/** A before/after value as a plain JSON object (or null), and whether its keys come in canonical order. */
+function jsonObjectOrNull(value: Record<string, unknown> | null | undefined): {
+  value: Record<string, unknown> | null;
+  ordered: boolean;
+} {
+  if (value === null || value === undefined) return { value: null, ordered: true };
+  if (isCanonicalOrdered(value)) return { value, ordered: true };
   const json = toJsonValue(value);
-  return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : null;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { value: null, ordered: true };
+  }
+  return { value: json, ordered: isCanonicalOrdered(json) };
 }
 
 type OptionalText =
