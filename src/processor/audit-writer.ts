@@ -12,6 +12,7 @@ import { toAuditEvents } from './queue-item';
 import { backoffDelay, sleep } from './retry';
 import type { SpoolEntry } from './spool-journal';
 import type { SpoolJournal } from './spool-journal';
+import type { ReplayChunk } from './spool-set';
 import { SpoolSet } from './spool-set';
 
 /** A batch on its way to the store: events until they are sealed, records after. */
@@ -75,9 +76,12 @@ export class AuditWriter {
   async flush(): Promise<void> {
     this.storeRetryAt = 0;
     this.readyRetryAt = 0;
+    let queued: number;
     do {
+      queued = this.queue.length;
       await this.kick();
-    } while (this.queue.length > 0 && !this.held);
+      // Stop when a run made no progress (held batch, or a failure it logged): no busy loop.
+    } while (this.queue.length > 0 && this.queue.length < queued && !this.held);
     await this.writeCheckpoint();
   }
 
@@ -220,14 +224,15 @@ export class AuditWriter {
     for (;;) {
       if (!this.spools.hasPending()) return true;
       if (Date.now() < this.storeRetryAt) return false;
-      const chunk = await this.spools.nextChunk(this.options.maxBatchSize, (events) =>
-        this.sealer.seal(events),
-      );
-      if (!chunk) return true;
+      let chunk: ReplayChunk | undefined;
       try {
+        chunk = await this.spools.nextChunk(this.options.maxBatchSize, (events) =>
+          this.sealUnlessStored(events),
+        );
+        if (!chunk) return true;
         if (chunk.records.length) await this.write(chunk.records);
       } catch (error) {
-        this.metrics.recordRetried(chunk.records.length);
+        this.metrics.recordRetried(chunk?.records.length ?? 0);
         this.diag.warn(
           `audit store "${this.options.store.name}" still failing; spool replay waits`,
           error,
@@ -237,6 +242,14 @@ export class AuditWriter {
       }
       await this.spools.consume(chunk);
     }
+  }
+
+  /** Seals spooled events, leaving out those a write before a crash already stored. */
+  private async sealUnlessStored(events: AuditEvent[]): Promise<AuditRecord[]> {
+    const { store } = this.options;
+    if (!store.knownEventIds) return this.sealer.seal(events);
+    const known = await store.knownEventIds(events.map((event) => event.eventId));
+    return this.sealer.seal(events.filter((event) => !known.has(event.eventId)));
   }
 
   private async openSpool(): Promise<void> {

@@ -67,7 +67,7 @@ export class SpoolSet {
    */
   async nextChunk(
     maxRecords: number,
-    seal: (events: AuditEvent[]) => AuditRecord[],
+    seal: (events: AuditEvent[]) => Promise<AuditRecord[]>,
   ): Promise<ReplayChunk | undefined> {
     const journal = this.all().find((j) => j.hasPending);
     if (!journal) return undefined;
@@ -85,7 +85,8 @@ export class SpoolSet {
       offset = head.next;
     }
     if (offset === start) return undefined;
-    const chunk = { journal, start, next: offset, records: [...records, ...seal(events)] };
+    const sealed = events.length ? await seal(events) : [];
+    const chunk = { journal, start, next: offset, records: [...records, ...sealed] };
     if (events.length) this.sealedChunk = chunk;
     return chunk;
   }

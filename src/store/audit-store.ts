@@ -67,6 +67,11 @@ export interface AuditStore {
   init(): Promise<void>;
   /** Persists a batch of sealed records (in chain order within each stream). */
   append(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Which of these event ids are stored already. Optional: the processor uses it before it
+   * seals events spooled unsealed, so a replay after a crash never seals one twice.
+   */
+  knownEventIds?(eventIds: readonly string[]): Promise<Set<string>>;
   /** The head of a stream, or null when the stream has no record yet. */
   streamHead(stream: string): Promise<StreamHead | null>;
   /** Every stream's head. */

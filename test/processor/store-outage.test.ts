@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditSpanProcessor, SqlAuditStore, verifyChains } from '../../src';
 import type { AuditSpanProcessorOptions } from '../../src';
@@ -142,6 +142,48 @@ describe('AuditSpanProcessor while the store fails', () => {
       events.map((e) => e.eventId),
     );
     assert.equal((await verifyChains(store)).ok, true);
+  });
+
+  it('replays a journal left by a dead process, sealing none of its events twice', async () => {
+    tables += 1;
+    const store = new SqlAuditStore({
+      url: `sqlite:${join(directory.path, `audit-${tables}.sqlite`)}`,
+      table: `outage_${tables}`,
+    });
+    const spoolDirectory = join(directory.path, `spool-${tables}`);
+    const events = Array.from({ length: 4 }, () => makeEvent());
+    const first = new AuditSpanProcessor({
+      store,
+      streamId: 'w',
+      spool: { directory: spoolDirectory },
+      closeStoreOnShutdown: false,
+    });
+    events.slice(0, 3).forEach((event) => first.receiveAuditEvent(event));
+    await first.shutdown();
+    // A process that died while replaying: its journal still holds an entry whose first event
+    // it had already written.
+    mkdirSync(spoolDirectory, { recursive: true });
+    writeFileSync(
+      join(spoolDirectory, 'dead-writer.journal'),
+      `${JSON.stringify({ events: events.slice(2) })}\n`,
+    );
+    const second = new AuditSpanProcessor({
+      store,
+      streamId: 'w',
+      spool: { directory: spoolDirectory },
+    });
+    await second.shutdown();
+    const reader = new SqlAuditStore({
+      url: `sqlite:${join(directory.path, `audit-${tables}.sqlite`)}`,
+      table: `outage_${tables}`,
+    });
+    assert.deepEqual(
+      (await reader.readStream('w', 1, 10)).map((r) => r.eventId),
+      events.map((e) => e.eventId),
+    );
+    assert.deepEqual(await verifyChains(reader), { ok: true, streams: 1, records: 4 });
+    assert.ok(!existsSync(join(spoolDirectory, 'dead-writer.journal')));
+    await reader.close();
   });
 
   it('persists everything queued on shutdown, and a second shutdown is a no-op', async () => {

@@ -87,6 +87,11 @@ export class JsonlAuditStore implements AuditStore {
     if (this.size >= this.maxFileBytes) await this.rotate();
   }
 
+  async knownEventIds(eventIds: readonly string[]): Promise<Set<string>> {
+    await this.init();
+    return new Set(eventIds.filter((id) => this.eventIds.has(id)));
+  }
+
   async streamHead(stream: string): Promise<StreamHead | null> {
     await this.init();
     const head = this.heads.get(stream);

@@ -113,6 +113,21 @@ export class SqlAuditStore implements TransactionalAuditStore {
     await this.insertChunks(records, 'seal');
   }
 
+  async knownEventIds(eventIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    if (eventIds.length === 0) return known;
+    await this.init();
+    const { q } = this.runner();
+    for (const chunk of chunks(eventIds, 500)) {
+      const list = chunk.map((id) => this.escape(id)).join(', ');
+      const rows = await this.select(
+        `SELECT ${q('event_id')} FROM ${q(this.tables.records)} WHERE ${q('event_id')} IN (${list})`,
+      );
+      for (const row of rows) known.add(String(row.event_id));
+    }
+    return known;
+  }
+
   canJoin(transaction: TransactionLike): boolean {
     return this.sequelize !== undefined && transaction.sequelize === this.sequelize;
   }

@@ -31,6 +31,10 @@ export class SwitchableStore implements AuditStore {
     this.guard();
     await this.inner.append(records);
   }
+  async knownEventIds(eventIds: readonly string[]) {
+    this.guard();
+    return (await this.inner.knownEventIds?.(eventIds)) ?? new Set<string>();
+  }
   async streamHead(stream: string) {
     this.guard();
     return this.inner.streamHead(stream);
