@@ -33,6 +33,13 @@ interface InterceptorChains {
   model: ModelCallInterceptor[];
   query: QueryInterceptor[];
   transaction: TransactionInterceptor[];
+  /**
+   * The model and query chains without the audit interceptors, for when audit is disabled:
+   * there they only pass the call on, and each level costs closures and calls on every model
+   * call and statement. (The transaction chain keeps them: a transaction begun while audit
+   * was enabled still needs its held records settled.)
+   */
+  tracingOnly: { model: ModelCallInterceptor[]; query: QueryInterceptor[] };
   tracing: TracingWiring;
   onError: InterceptorErrorHandler;
 }
@@ -114,6 +121,10 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       model: [...tracing.modelInterceptors, ...audit.modelInterceptors],
       query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],
       transaction: [...tracing.transactionInterceptors, ...audit.transactionInterceptors],
+      tracingOnly: {
+        model: tracing.modelInterceptors,
+        query: [...tracing.queryInterceptors, tracing.driverSuppression],
+      },
       tracing,
       onError,
     };
@@ -127,14 +138,17 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       return moduleExports;
     }
     const chains = this._interceptorChains();
-    const { onError } = chains;
-    this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(chains.query, onError));
+    const { onError, tracingOnly } = chains;
+    const auditOff = () => this.getConfig().audit?.enabled === false;
+    const modelChain = () => (auditOff() ? tracingOnly.model : chains.model);
+    const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
+    this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(queryChain, onError));
     this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
     for (const method of MODEL_STATIC_METHODS) {
-      this._ensureWrapped(Model, method, wrapStaticModelMethod(method, chains.model, onError));
+      this._ensureWrapped(Model, method, wrapStaticModelMethod(method, modelChain, onError));
     }
     for (const method of MODEL_INSTANCE_METHODS) {
-      const wrapper = wrapInstanceModelMethod(method, chains.model, onError);
+      const wrapper = wrapInstanceModelMethod(method, modelChain, onError);
       this._ensureWrapped(Model.prototype, method, wrapper);
     }
     for (const [method, action] of Object.entries(TRANSACTION_STEPS)) {

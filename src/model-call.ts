@@ -83,24 +83,30 @@ export const MODEL_INSTANCE_METHODS = [
   'reload',
 ] as const;
 
+/**
+ * The interceptors to run a call through, asked on every call: the instrumentation leaves out
+ * those that the configuration makes pass-through.
+ */
+export type ModelCallInterceptors = () => readonly ModelCallInterceptor[];
+
 /** Builds the replacement of a model static method: `this` is the model class. */
 export function wrapStaticModelMethod(
   method: string,
-  interceptors: readonly ModelCallInterceptor[],
+  interceptors: ModelCallInterceptors,
   onError: InterceptorErrorHandler,
 ): (original: AsyncMethod) => AsyncMethod {
   return (original) =>
     function patchedStaticModelMethod(this: unknown, ...args: unknown[]) {
       const model = this as ModelStaticLike;
       const call: ModelCall = { method, kind: 'static', model, args, parent: activeModelCall() };
-      return runModelCall(call, interceptors, () => original.apply(this, args), onError);
+      return runModelCall(call, interceptors(), () => original.apply(this, args), onError);
     };
 }
 
 /** Builds the replacement of a model instance method: `this` is the instance. */
 export function wrapInstanceModelMethod(
   method: string,
-  interceptors: readonly ModelCallInterceptor[],
+  interceptors: ModelCallInterceptors,
   onError: InterceptorErrorHandler,
 ): (original: AsyncMethod) => AsyncMethod {
   return (original) =>
@@ -114,6 +120,6 @@ export function wrapInstanceModelMethod(
         args,
         parent: activeModelCall(),
       };
-      return runModelCall(call, interceptors, () => original.apply(this, args), onError);
+      return runModelCall(call, interceptors(), () => original.apply(this, args), onError);
     };
 }

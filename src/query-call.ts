@@ -67,9 +67,15 @@ function describeCall(sequelize: SequelizeLike, sql: unknown, options: unknown):
   };
 }
 
+/**
+ * The interceptors to run a query through, asked on every query: the instrumentation leaves
+ * out those that the configuration makes pass-through.
+ */
+export type QueryInterceptors = () => readonly QueryInterceptor[];
+
 /** Builds the replacement of `Sequelize.prototype.query`. */
 export function wrapQuery(
-  interceptors: readonly QueryInterceptor[],
+  interceptors: QueryInterceptors,
   onError: InterceptorErrorHandler,
 ): (original: AsyncMethod) => AsyncMethod {
   return (original) =>
@@ -81,6 +87,6 @@ export function wrapQuery(
         onError(error);
         return original.apply(this, args);
       }
-      return runQueryCall(call, interceptors, () => original.apply(this, args), onError);
+      return runQueryCall(call, interceptors(), () => original.apply(this, args), onError);
     };
 }
