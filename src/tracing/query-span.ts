@@ -28,6 +28,7 @@ import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
 import type { QueryResultCounts } from './query-result';
+import { sanitizeSql } from './sanitize-sql';
 import type { SanitizeOptions } from './sanitize-sql';
 import { statementShape } from './statement-shape';
 import type { StatementShape } from './statement-shape';
@@ -78,7 +79,11 @@ function queryText(
 ): string {
   const maxLength = config.maxQueryTextLength ?? DEFAULT_MAX_QUERY_TEXT_LENGTH;
   if (config.sanitizeQueries === false) return call.sql.slice(0, maxLength);
-  return sanitizedTexts.get(call.sql, sanitizeOptionsOf(connection, maxLength));
+  const options = sanitizeOptionsOf(connection, maxLength);
+  // Only a text whose values travel apart (bind, replacements) repeats from call to call; a
+  // text with its literals inlined (every finder's WHERE) would only miss the cache and churn it.
+  const repeats = call.bind !== undefined || call.replacements !== undefined;
+  return repeats ? sanitizedTexts.get(call.sql, options) : sanitizeSql(call.sql, options);
 }
 
 function modelNameOf(call: QueryCall): string | undefined {

@@ -5,8 +5,8 @@ const MAX_ENTRIES = 512;
 const MAX_CACHED_SQL_LENGTH = 4096;
 
 /**
- * Remembers the sanitized form of recent statements. Statements that bind their values
- * (instance saves, parameterized raw SQL) repeat the same text, so most are sanitized once.
+ * Remembers the sanitized form of recent statements. Statements that keep their values apart
+ * (instance saves, bound or replaced raw SQL) repeat the same text, so most are sanitized once.
  * Bounded: when full it starts over, which keeps the hot statements and costs nothing to track.
  * Entries are kept per options object, so the SQL text itself is the key (no key to build).
  */
