@@ -10,20 +10,16 @@ import type {
 } from '../audit-store';
 import { normalizeEvent } from '../chain-hash';
 import { AUDIT_STORE_QUERY_OPTION, runAsStore } from '../store-context';
-import type { SqlFamily } from './sql-dialect';
 import {
   insertIgnorePrefix,
   insertIgnoreSuffix,
-  jsonLiteral,
   quoteIdentifier,
-  sealOnConflictClause,
-  skipDuplicateEventClause,
-  stringLiteral,
   sqlFamilyOf,
-  timestampLiteral,
 } from './sql-dialect';
-import type { AuditColumn, AuditRow, CellValue } from './sql-rows';
-import { AUDIT_COLUMNS, rowToEvent, rowToRecord } from './sql-rows';
+import type { OnDuplicate } from './sql-insert';
+import { insertStatement } from './sql-insert';
+import type { AuditRow } from './sql-rows';
+import { rowToEvent, rowToRecord } from './sql-rows';
 import type { AuditTables, SqlRunner } from './sql-schema';
 import { ensureAuditSchema } from './sql-schema';
 import { cursorCondition, filterConditions, time, whereClause } from './sql-where';
@@ -58,9 +54,6 @@ interface StoreSequelize extends SequelizeLike {
 }
 
 const DEFAULT_TABLE = 'audit_log';
-
-/** On an event id already stored: `skip` the row, or `seal` it if it is still unsealed. */
-type OnDuplicate = 'skip' | 'seal';
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
 /**
@@ -338,24 +331,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
     records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>,
     onDuplicate: OnDuplicate,
   ): string {
-    const runner = this.runner();
-    const { q, family } = runner;
-    const columns = AUDIT_COLUMNS.map((c) => q(c.name)).join(', ');
-    const fallback = runner.escape as (text: string) => string;
-    const escape = (text: string) => stringLiteral(family, text, fallback);
-    let values = '';
-    for (const record of records) {
-      let row = '';
-      for (const column of AUDIT_COLUMNS) {
-        row += `${row ? ', ' : ''}${cellLiteral(family, column, column.write(record), escape)}`;
-      }
-      values += `${values ? ', ' : ''}(${row})`;
-    }
-    const clause =
-      onDuplicate === 'seal'
-        ? sealOnConflictClause(family, this.tables.records)
-        : skipDuplicateEventClause(family);
-    return `INSERT INTO ${q(this.tables.records)} (${columns}) VALUES ${values} ${clause}`;
+    return insertStatement(this.runner(), this.tables.records, records, onDuplicate);
   }
 
   private runner(): SqlRunner {
@@ -384,19 +360,6 @@ export class SqlAuditStore implements TransactionalAuditStore {
       sequelize.query(sql, { ...options, logging: false, [AUDIT_STORE_QUERY_OPTION]: true }),
     );
   }
-}
-
-function cellLiteral(
-  family: SqlFamily,
-  column: AuditColumn,
-  value: CellValue,
-  escape: (text: string) => string,
-): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') return String(value);
-  if (column.kind === 'timestamp') return timestampLiteral(family, value, escape);
-  if (column.kind === 'json') return jsonLiteral(family, value, escape);
-  return escape(value);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
