@@ -26,7 +26,12 @@ export const metricReader = new PeriodicExportingMetricReader({
   exporter: metricExporter,
   exportIntervalMillis: 3_600_000,
 });
-export const meterProvider = new MeterProvider({ readers: [metricReader] });
+export const meterProvider = new MeterProvider({
+  readers: [metricReader],
+  // Every suite has a database of its own, so db.namespace alone makes thousands of attribute
+  // sets over a whole run; the default limit would fold later suites into the overflow point.
+  views: [{ instrumentName: '*', aggregationCardinalityLimit: 1_000_000 }],
+});
 metrics.setGlobalMeterProvider(meterProvider);
 
 export const instrumentation = new SequelizeAuditInstrumentation();
