@@ -5,6 +5,8 @@
  * replaced by a visible marker.
  */
 
+import { isoStringOf } from './iso-time';
+
 /** A value as stored in an audit record. */
 export type CanonicalValue =
   string | number | boolean | null | CanonicalValue[] | { [key: string]: CanonicalValue };
@@ -81,7 +83,8 @@ function convertObject(value: object | null, seen: Set<object>, maxBytes: number
 }
 
 function canonicalDate(date: Date): string {
-  return Number.isNaN(date.getTime()) ? MARKER_INVALID_DATE : date.toISOString();
+  const ms = date.getTime();
+  return Number.isNaN(ms) ? MARKER_INVALID_DATE : isoStringOf(ms);
 }
 
 /** Base64 of the bytes, encoding only what fits in `maxBytes` (a 10 MB blob is never copied whole). */

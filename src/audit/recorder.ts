@@ -3,6 +3,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { TransactionLike } from '../internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
+import { isoStringOf } from './iso-time';
 import { emitAuditEvents } from './emitter';
 import type { EmitOptions } from './emitter';
 import { buildRowEvent, buildStatementEvent } from './record-builder';
@@ -40,7 +41,7 @@ export class AuditRecorder {
     const spanContext = trace.getSpan(active)?.spanContext();
     const occurredAtMs = Date.now();
     return {
-      occurredAt: new Date(occurredAtMs).toISOString(),
+      occurredAt: isoStringOf(occurredAtMs),
       occurredAtMs,
       auditContext: getAuditContext(active),
       spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined,
