@@ -137,16 +137,21 @@ export interface AuditSpanLike {
 }
 
 /*
- * The events of the audit spans this instrumentation started, by span: reading the event of
- * such a span back (the processor does, for every record) then needs no parsing of the
- * attributes it was just written to. The attributes carry the same event for every other
- * reader (exporters, a processor in another copy of this package).
+ * The event an audit span started here carries, kept on the span itself under a private
+ * symbol: reading it back (the processor does, for every record) then needs no parsing of the
+ * attributes it was just written to. A symbol property costs a fraction of a WeakMap entry
+ * per span. The attributes still carry the same event for every other reader (exporters, a
+ * processor in another copy of this package).
  */
-const carriedEvents = new WeakMap<object, AuditEvent>();
+const CARRIED_EVENT = Symbol('otel-sequelize-audit carried event');
+
+interface EventCarrier {
+  [CARRIED_EVENT]?: AuditEvent;
+}
 
 /** Remembers the event an audit span carries in its attributes (in full: values included). */
 export function rememberCarriedEvent(span: object, event: AuditEvent): void {
-  carriedEvents.set(span, event);
+  (span as EventCarrier)[CARRIED_EVENT] = event;
 }
 
 /**
@@ -154,7 +159,7 @@ export function rememberCarriedEvent(span: object, event: AuditEvent): void {
  * was active when the row changed (the audit span's parent). `undefined` for other spans.
  */
 export function auditSpanToEvent(span: AuditSpanLike): AuditEvent | undefined {
-  const carried = carriedEvents.get(span);
+  const carried = (span as EventCarrier)[CARRIED_EVENT];
   if (carried) return carried;
   const parent = span.parentSpanContext;
   const origin = parent ? { traceId: span.spanContext().traceId, spanId: parent.spanId } : {};
