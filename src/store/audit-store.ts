@@ -86,6 +86,11 @@ export interface AuditStore {
   /** Checkpoints of a stream, newest first. */
   checkpoints(stream: string): Promise<AuditCheckpoint[]>;
   /**
+   * Every stream that has a checkpoint. Optional: `verifyChains` uses it to catch a stream
+   * whose records were all deleted.
+   */
+  checkpointStreams?(): Promise<string[]>;
+  /**
    * Removes records that occurred before `before`, leaving a `prune` checkpoint per stream
    * with the hash at the cut so the rest of each chain stays verifiable.
    */

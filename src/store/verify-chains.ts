@@ -41,7 +41,7 @@ export async function verifyChains(
   store: AuditStore,
   options: VerifyChainsOptions = {},
 ): Promise<VerifyResult> {
-  const heads = (await store.streams()).filter(
+  const heads = (await allStreams(store)).filter(
     (head) => !options.streams || options.streams.includes(head.stream),
   );
   const total = heads.reduce((sum, head) => sum + head.records, 0);
@@ -57,6 +57,16 @@ export async function verifyChains(
     }
   }
   return result;
+}
+
+/** Streams with records, and streams that only have checkpoints left (every record deleted). */
+async function allStreams(store: AuditStore): Promise<StreamHead[]> {
+  const heads = await store.streams();
+  const known = new Set(heads.map((head) => head.stream));
+  for (const stream of (await store.checkpointStreams?.()) ?? []) {
+    if (!known.has(stream)) heads.push({ stream, lastSeq: 0, lastHash: '', records: 0 });
+  }
+  return heads;
 }
 
 interface StreamWalk {

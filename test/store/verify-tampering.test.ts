@@ -127,6 +127,16 @@ describeEachDialect('verifyChains against tampering with plain SQL', (fixture) =
     );
   });
 
+  it("catches a writer's records deleted altogether, from its checkpoint", async () => {
+    const { store, table, q } = await seeded();
+    await sequelize.query(`DELETE FROM ${table} WHERE ${q('stream')} = 'writer-1'`);
+    const result = await verifyChains(store);
+    assert.deepEqual(
+      [result.firstBreak?.stream, result.firstBreak?.seq, result.firstBreak?.reason.split(':')[0]],
+      ['writer-1', 1, 'truncated tail'],
+    );
+  });
+
   it('counts every record of an intact store', async () => {
     const { store } = await seeded();
     assert.deepEqual(await verifyChains(store), { ok: true, streams: 1, records: 10 });

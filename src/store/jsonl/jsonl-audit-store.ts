@@ -160,6 +160,16 @@ export class JsonlAuditStore implements AuditStore {
     );
   }
 
+  async checkpointStreams(): Promise<string[]> {
+    await this.init();
+    if (!(await exists(this.checkpointPath))) return [];
+    const streams = new Set<string>();
+    for await (const checkpoint of readJsonLines<AuditCheckpoint>(this.checkpointPath)) {
+      streams.add(checkpoint.stream);
+    }
+    return [...streams].sort();
+  }
+
   async prune(before: Date): Promise<{ removed: number }> {
     await this.init();
     const cuts = await this.pruneCuts(before);

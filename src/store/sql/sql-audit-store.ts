@@ -227,6 +227,15 @@ export class SqlAuditStore implements TransactionalAuditStore {
     }));
   }
 
+  async checkpointStreams(): Promise<string[]> {
+    await this.init();
+    const { q } = this.runner();
+    const rows = await this.select(
+      `SELECT DISTINCT ${q('stream')} FROM ${q(this.tables.checkpoints)} ORDER BY ${q('stream')}`,
+    );
+    return rows.map((row) => String(row.stream));
+  }
+
   async prune(before: Date): Promise<{ removed: number }> {
     let removed = 0;
     for (const head of await this.streams()) removed += await this.pruneStream(head, before);
