@@ -99,6 +99,12 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
     this.unregister();
     clearTimeout(this.flushTimer);
     await this.writer.flush();
+    const left = this.writer.unpersisted();
+    if (left > 0) {
+      this.diag.error(
+        `${left} audit records could be written neither to store "${this.options.store.name}" nor to the spool before shutdown`,
+      );
+    }
     await this.writer.close();
     if (this.options.closeStoreOnShutdown) await this.options.store.close();
   }

@@ -85,6 +85,12 @@ export class AuditWriter {
     await this.writeCheckpoint();
   }
 
+  /** Records neither in the store nor in the spool: queued, or held by a failed write. */
+  unpersisted(): number {
+    const held = (this.held?.records?.length ?? 0) + (this.held?.events?.length ?? 0);
+    return this.queue.length + held;
+  }
+
   /** The spool journal of the `block` overflow path; undefined until opened. */
   spoolForOverflow(): SpoolJournal | undefined {
     return this.spools.overflowJournal();
