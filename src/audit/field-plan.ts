@@ -14,6 +14,11 @@ export interface FieldPlan {
   readonly exactNumeric: readonly boolean[];
   /** Per kept field: redacted. */
   readonly redacted: readonly boolean[];
+  /**
+   * Indexes of the kept fields in code-unit order of their names: the order of the keys of a
+   * record's values, so they are canonical JSON as built (and the store's hash needs no sort).
+   */
+  readonly valueOrder: readonly number[];
 }
 
 const plans = new WeakMap<ModelInfo, FieldPlan>();
@@ -38,5 +43,8 @@ function buildPlan(info: ModelInfo, rules: ModelFieldRules): FieldPlan {
     fields,
     exactNumeric: fields.map((field) => info.exactNumericColumns.has(field)),
     redacted: fields.map((field) => rules.redactor.isRedacted(field)),
+    valueOrder: fields
+      .map((_field, index) => index)
+      .sort((a, b) => (fields[a] < fields[b] ? -1 : fields[a] > fields[b] ? 1 : 0)),
   };
 }

@@ -130,14 +130,14 @@ function baseEvent(origin: CaptureOrigin, core: EventCore): AuditEvent {
 }
 
 /**
- * The kept fields of a row as canonical values, redacted fields dropped, masked or hashed
- * (decided once per model by the field plan, not per field and write).
+ * The kept fields of a row as canonical values, keys in canonical order, redacted fields
+ * dropped, masked or hashed (decided once per model by the field plan, not per field and write).
  */
 function canonicalRow(row: RawRow, plan: FieldPlan, maxValueBytes: number): CanonicalRow {
   const { fields, exactNumeric, redacted } = plan;
   const { redactor } = plan.rules;
   const canonical: CanonicalRow = {};
-  for (let index = 0; index < fields.length; index++) {
+  for (const index of plan.valueOrder) {
     const field = fields[index];
     if (!(field in row) || (redacted[index] && redactor.dropsFields)) continue;
     const value = row[field];
