@@ -28,10 +28,22 @@ export function installProvider(processor: AuditSpanProcessor, sampler?: Sampler
   };
 }
 
-/** A fresh temporary directory, removed by the returned function. */
-export function tempDirectory(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+/**
+ * A temporary directory, made on first use of `path` (so a suite that is skipped, or only
+ * defined, leaves nothing behind) and removed by `remove()`.
+ */
+export function tempDirectory(prefix: string): { readonly path: string; remove(): void } {
+  let made: string | undefined;
+  return {
+    get path() {
+      made ??= mkdtempSync(join(tmpdir(), prefix));
+      return made;
+    },
+    remove() {
+      if (made) rmSync(made, { recursive: true, force: true });
+      made = undefined;
+    },
+  };
 }
 
 /** Sum of a counter (or last value of a gauge) over every data point with `audit.store` = `store`. */
