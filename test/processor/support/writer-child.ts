@@ -1,7 +1,9 @@
 /*
  * A child process that writes rows through Sequelize, audited by an AuditSpanProcessor, and
  * prints `committed <name> <epoch ms>` after each write returns, and `flushed <name> <epoch ms>`
- * after every 20th write once `forceFlush()` has returned, until it is killed.
+ * after every 20th write once `forceFlush()` has returned, until it is killed. On SIGTERM it
+ * stops writing, shuts the tracer provider down (as an application does with the Node SDK)
+ * and exits with 0.
  * argv: <dialect> <url> <durability> <streamId> <spoolDirectory>
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -38,8 +40,12 @@ async function main(): Promise<void> {
   );
   await Item.sync();
   await store.init();
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    stopping = true;
+  });
   process.stdout.write('ready\n');
-  for (let i = 0; ; i += 1) {
+  for (let i = 0; !stopping; i += 1) {
     const name = `item-${i}`;
     if (durability === 'transactional') {
       await sequelize.transaction(async (transaction) => {
@@ -54,6 +60,8 @@ async function main(): Promise<void> {
       process.stdout.write(`flushed ${name} ${Date.now()}\n`);
     }
   }
+  await provider.shutdown();
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -15,8 +15,16 @@ interface ChildRun {
   lastFlushed?: string;
 }
 
-/** Runs the writer child until it has committed `writes` rows for 2 s or more, then kills it with SIGKILL. */
-function runAndKill(args: string[], writes: number, minRunMs = 2000): Promise<ChildRun> {
+/**
+ * Runs the writer child until it has committed `writes` rows for 2 s or more, then sends it
+ * `signal`: SIGKILL kills it on the spot, SIGTERM lets it shut down and exit with 0.
+ */
+function runAndKill(
+  args: string[],
+  writes: number,
+  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
+  minRunMs = 2000,
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,17 +48,18 @@ function runAndKill(args: string[], writes: number, minRunMs = 2000): Promise<Ch
       }
       if (!killedAt && committed.length >= writes && Date.now() - firstAt >= minRunMs) {
         killedAt = Date.now();
-        child.kill('SIGKILL');
+        child.kill(signal);
       }
     });
-    child.on('exit', (_code, signal) => {
-      if (signal === 'SIGKILL') resolve({ committed, lastFlushed });
-      else reject(new Error(`writer child exited without being killed: ${stderr}`));
+    child.on('exit', (code, exitSignal) => {
+      const expected = signal === 'SIGKILL' ? exitSignal === 'SIGKILL' : code === 0 && killedAt > 0;
+      if (expected) resolve({ committed, lastFlushed });
+      else reject(new Error(`writer child ended with ${exitSignal ?? code}: ${stderr}`));
     });
   });
 }
 
-describeEachDialect('AuditSpanProcessor killed with SIGKILL mid-workload', (fixture) => {
+describeEachDialect('AuditSpanProcessor in a process killed mid-workload', (fixture) => {
   const spool = tempDirectory('osa-kill-');
   let sequelize: Sequelize;
   before(() => {
@@ -106,6 +115,25 @@ describeEachDialect('AuditSpanProcessor killed with SIGKILL mid-workload', (fixt
     assert.equal(await store.count({ table: 'kill_items' }), rows.length);
     const result = await verifyChains(store);
     assert.equal(result.ok, true, JSON.stringify(result.firstBreak));
+  });
+
+  it('leaves no record behind when SIGTERM shuts the process down in batched mode', async function () {
+    this.timeout(60_000);
+    await runAndKill(
+      [fixture.name, fixture.url, 'batched', 'term-batched', spool.path],
+      40,
+      'SIGTERM',
+      1000,
+    );
+    const store = new SqlAuditStore({ sequelize, table: 'audit_kill' });
+    const rows = await committedRows();
+    const audited = await auditedNames(store);
+    assert.ok(rows.length >= 40);
+    assert.deepEqual(
+      rows.filter((name) => !audited.has(name)),
+      [],
+    );
+    assert.deepEqual(await verifyChains(store), { ok: true, streams: 1, records: rows.length });
   });
 
   it('loses at most the records handed over since the last flush in batched mode', async function () {
