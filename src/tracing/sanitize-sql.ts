@@ -99,18 +99,31 @@ function endOfDollarQuoted(sql: string, start: number): number {
   return close < 0 ? sql.length : close + tag.length;
 }
 
-function isKeyword(word: string, keyword: string): boolean {
-  return word.length === keyword.length && word.toUpperCase() === keyword;
+/** Whether `sql[start, end)` is `keyword` (given in upper case), in any case; no string is made. */
+function isKeywordAt(sql: string, start: number, end: number, keyword: string): boolean {
+  if (end - start !== keyword.length) return false;
+  for (let k = 0; k < keyword.length; k += 1) {
+    // ASCII letters only: clearing bit 0x20 upper-cases a lower-case letter.
+    if ((sql.charCodeAt(start + k) & ~0x20) !== keyword.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
+/*
+ * Unchanged text is not copied token by token: `sql[copied, i)` is output still pending, and
+ * is appended in one slice when a literal (or an IN-list) needs `out` to be up to date.
+ */
 export function sanitizeSql(sql: string, options: SanitizeOptions): string {
   let out = '';
+  let copied = 0;
   let i = 0;
-  let lastWord = '';
+  // The last word that was not a literal, as `sql[lastWordStart, lastWordEnd)`.
+  let lastWordStart = 0;
+  let lastWordEnd = 0;
   // Where an IN-list opened in `out`, and whether it held only literals so far.
   let inListStart = -1;
   let inListLiteralsOnly = false;
-  while (i < sql.length && out.length < options.maxLength) {
+  while (i < sql.length && out.length + (i - copied) < options.maxLength) {
     const code = sql.charCodeAt(i);
     let literal = false;
     let next: number;
@@ -137,29 +150,41 @@ export function sanitizeSql(sql: string, options: SanitizeOptions): string {
       next = literal ? end : endOfWord(sql, i + 1);
     } else if (isWordChar(code)) {
       next = endOfWord(sql, i);
-      const word = sql.slice(i, next);
-      literal = isKeyword(word, 'TRUE') || isKeyword(word, 'FALSE');
-      if (!literal) lastWord = word;
+      literal = isKeywordAt(sql, i, next, 'TRUE') || isKeywordAt(sql, i, next, 'FALSE');
+      if (!literal) {
+        lastWordStart = i;
+        lastWordEnd = next;
+      }
     } else {
       next = i + 1;
     }
     if (literal) {
-      out += '?';
+      out += sql.slice(copied, i) + '?';
       i = next;
+      copied = next;
       continue;
     }
-    if (code === PAREN_OPEN && isKeyword(lastWord, 'IN')) {
+    if (code === PAREN_OPEN && isKeywordAt(sql, lastWordStart, lastWordEnd, 'IN')) {
+      out += sql.slice(copied, i);
+      copied = i;
       inListStart = out.length;
       inListLiteralsOnly = true;
     } else if (code === PAREN_CLOSE && inListStart >= 0) {
-      if (inListLiteralsOnly) out = out.slice(0, inListStart) + '(?';
+      if (inListLiteralsOnly) {
+        out += sql.slice(copied, i);
+        copied = i;
+        out = out.slice(0, inListStart) + '(?';
+      }
       inListStart = -1;
     } else if (inListStart >= 0 && code !== COMMA && !isSpace(code)) {
       inListLiteralsOnly = false;
     }
-    if (!isSpace(code) && code !== PAREN_OPEN) lastWord = isWordChar(code) ? lastWord : '';
-    out += sql.slice(i, next);
+    if (!isSpace(code) && code !== PAREN_OPEN && !isWordChar(code)) {
+      lastWordStart = 0;
+      lastWordEnd = 0;
+    }
     i = next;
   }
+  out += sql.slice(copied, i);
   return out.length > options.maxLength ? out.slice(0, options.maxLength) : out;
 }
