@@ -2,6 +2,12 @@ import type { BareSpanCost, BenchDialect, ChildResult, ConfigurationId } from '.
 import type { Spread } from './stats';
 import { spreadOf } from './stats';
 
+/** One round's µs per operation of one workload. */
+export interface RoundFigures {
+  wall: number;
+  cpu: number;
+}
+
 /** One configuration on one database, over all rounds of the run. */
 export type ConfigurationFigures =
   | {
@@ -13,6 +19,8 @@ export type ConfigurationFigures =
       /** µs per operation by workload: wall time and process CPU time. */
       micros: Map<string, Spread>;
       cpuMicros: Map<string, Spread>;
+      /** Each round's µs per operation by workload, for comparisons within a round. */
+      byRound: Map<string, Map<number, RoundFigures>>;
       /** Median over the rounds: all spans, and audit spans among them. */
       spansPerOp: Map<string, { all: number; audit: number }>;
       /** The largest over the rounds. */
@@ -41,10 +49,16 @@ export function aggregate(
   const micros = new Map<string, Spread>();
   const cpuMicros = new Map<string, Spread>();
   const spansPerOp = new Map<string, { all: number; audit: number }>();
+  const byRound = new Map<string, Map<number, RoundFigures>>();
   for (const { workload } of succeeded[0].samples) {
-    const samples = succeeded.flatMap((result) =>
-      result.samples.filter((sample) => sample.workload === workload),
-    );
+    const rounds = new Map<number, RoundFigures>();
+    const samples = succeeded.flatMap((result) => {
+      const sample = result.samples.find((candidate) => candidate.workload === workload);
+      if (!sample) return [];
+      rounds.set(result.job.round, { wall: sample.microsPerOp, cpu: sample.cpuMicrosPerOp });
+      return [sample];
+    });
+    byRound.set(workload, rounds);
     micros.set(workload, spreadOf(samples.map((sample) => sample.microsPerOp)));
     cpuMicros.set(workload, spreadOf(samples.map((sample) => sample.cpuMicrosPerOp)));
     spansPerOp.set(workload, {
@@ -59,6 +73,7 @@ export function aggregate(
     missedReason: firstMissed && `${firstMissed.status}: ${firstMissed.reason}`,
     micros,
     cpuMicros,
+    byRound,
     spansPerOp,
     peakRssBytes: Math.max(...succeeded.map((result) => result.peakRssBytes)),
     peakHeapBytes: Math.max(...succeeded.map((result) => result.peakHeapBytes)),
@@ -72,12 +87,45 @@ export type DialectFigures = Map<ConfigurationId, ConfigurationFigures>;
 /** Wall-clock time, or the process's CPU time. */
 export type Clock = 'wall' | 'cpu';
 
-/** The median µs per operation of a workload, when the configuration ran. */
-export function medianOf(
+/**
+ * How a configuration compares with a reference measured in the same rounds: the median over
+ * the rounds of `compare(value, reference)`. Children of one round run minutes apart at most,
+ * so a slow drift in the machine's load cancels out of each round's comparison.
+ */
+function pairedMedian(
   figure: ConfigurationFigures | undefined,
+  reference: ConfigurationFigures | undefined,
+  workload: string,
+  clock: Clock,
+  compare: (value: number, base: number) => number,
+): number | undefined {
+  if (figure?.status !== 'ok' || reference?.status !== 'ok') return undefined;
+  const mine = figure.byRound.get(workload);
+  const theirs = reference.byRound.get(workload);
+  if (!mine || !theirs) return undefined;
+  const compared = [...mine].flatMap(([round, value]) => {
+    const base = theirs.get(round);
+    return base ? [compare(value[clock], base[clock])] : [];
+  });
+  return compared.length === 0 ? undefined : spreadOf(compared).median;
+}
+
+/** µs per operation added over the reference, compared within each round. */
+export function addedOver(
+  figure: ConfigurationFigures | undefined,
+  reference: ConfigurationFigures | undefined,
   workload: string,
   clock: Clock = 'wall',
 ): number | undefined {
-  if (figure?.status !== 'ok') return undefined;
-  return (clock === 'wall' ? figure.micros : figure.cpuMicros).get(workload)?.median;
+  return pairedMedian(figure, reference, workload, clock, (value, base) => value - base);
+}
+
+/** The ratio to the reference, compared within each round. */
+export function ratioTo(
+  figure: ConfigurationFigures | undefined,
+  reference: ConfigurationFigures | undefined,
+  workload: string,
+  clock: Clock = 'wall',
+): number | undefined {
+  return pairedMedian(figure, reference, workload, clock, (value, base) => value / base);
 }

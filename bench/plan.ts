@@ -21,6 +21,7 @@ export function planJobs(options: PlanOptions): ChildJob[] {
       for (const configuration of rotate(options.configurations, round)) {
         jobs.push({
           configuration,
+          round,
           dialect,
           url: dialect === 'postgres' ? options.postgresUrl : undefined,
           iterations: options.iterations,

@@ -20,6 +20,8 @@ export type BenchDialect = 'sqlite' | 'postgres';
 /** One child's assignment: one configuration on one database for one round. */
 export interface ChildJob {
   configuration: ConfigurationId;
+  /** Which round of the run, from 0: figures of one round are compared with each other. */
+  round: number;
   dialect: BenchDialect;
   /** Connection URL of the bench's own database (PostgreSQL); unused for SQLite in memory. */
   url?: string;

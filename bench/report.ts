@@ -1,5 +1,5 @@
-import type { Clock, DialectFigures } from './aggregate';
-import { aggregate, medianOf } from './aggregate';
+import type { Clock, ConfigurationFigures, DialectFigures } from './aggregate';
+import { addedOver, aggregate, ratioTo } from './aggregate';
 import { CONFIGURATIONS, isPlain } from './configurations';
 import { markdownTable } from './markdown-table';
 import type { BareSpanCost, BenchDialect, ChildResult, ConfigurationId } from './protocol';
@@ -90,31 +90,35 @@ function dialectSection(
 const READING_GUIDE =
   'µs/op: wall time per operation, the median over the rounds (each round: the median of ' +
   '5 chunk means), min–max over the rounds. CPU: CPU time of the application process per ' +
-  'operation, measured the same way (the database server is not in it). vs SDK: what the ' +
-  'instrumentation adds over the SDK-only configuration. spans/op: spans ended per operation.';
+  'operation, measured the same way (the database server is not in it). × plain, vs plain, ' +
+  'vs SDK: compared with plain or SDK only within each round (the children of a round run ' +
+  'back to back), then the median over the rounds; vs SDK is what the instrumentation adds. ' +
+  'spans/op: spans ended per operation.';
 
 function timeRows(workload: string, figures: DialectFigures): string[][] {
-  const baseline = medianOf(figures.get('plain'), workload);
-  const sdk = medianOf(figures.get('sdk'), workload);
-  const sdkCpu = medianOf(figures.get('sdk'), workload, 'cpu');
+  const plain = figures.get('plain');
+  const sdk = figures.get('sdk');
   return [...figures].map(([id, figure]) => {
     const label = CONFIGURATIONS[id].label;
     if (figure.status !== 'ok') return [workload, label, `${figure.status} (see below)`];
     const spread = figure.micros.get(workload);
     const cpu = figure.cpuMicros.get(workload);
     if (!spread || !cpu) return [workload, label, 'not measured'];
-    const versus = (reference: number | undefined, value = spread.median): string =>
-      reference === undefined ? '' : formatSigned(value - reference);
+    const added = (reference: ConfigurationFigures | undefined, clock?: Clock): string => {
+      const micros = addedOver(figure, reference, workload, clock);
+      return micros === undefined ? '' : formatSigned(micros);
+    };
+    const ratio = ratioTo(figure, plain, workload);
     return [
       workload,
       label,
       formatMicros(spread.median),
       formatRange(spread),
-      baseline === undefined ? '' : `×${(spread.median / baseline).toFixed(2)}`,
-      versus(baseline),
-      isPlain(id) ? '' : versus(sdk),
+      ratio === undefined ? '' : `×${ratio.toFixed(2)}`,
+      added(plain),
+      isPlain(id) ? '' : added(sdk),
       formatMicros(cpu.median),
-      isPlain(id) ? '' : versus(sdkCpu, cpu.median),
+      isPlain(id) ? '' : added(sdk, 'cpu'),
       isPlain(id) ? '0' : spansCell(figure.spansPerOp.get(workload)),
     ];
   });
@@ -150,9 +154,8 @@ function firstLine(text: string): string {
 function noiseLine(figures: DialectFigures, workloads: string[]): string {
   const deviation = (clock: Clock): string => {
     const deviations = workloads.flatMap((workload) => {
-      const plain = medianOf(figures.get('plain'), workload, clock);
-      const control = medianOf(figures.get('plain-aa'), workload, clock);
-      return plain && control ? [Math.abs(control / plain - 1) * 100] : [];
+      const ratio = ratioTo(figures.get('plain-aa'), figures.get('plain'), workload, clock);
+      return ratio === undefined ? [] : [Math.abs(ratio - 1) * 100];
     });
     if (deviations.length === 0) return 'n/a';
     const spread = spreadOf(deviations);

@@ -1,7 +1,7 @@
 import { markdownTable } from './markdown-table';
 import type { ConfigurationId } from './protocol';
 import type { Clock, DialectFigures } from './aggregate';
-import { medianOf } from './aggregate';
+import { addedOver } from './aggregate';
 import { formatSigned } from './stats';
 
 /**
@@ -13,9 +13,7 @@ import { formatSigned } from './stats';
 export function targetsTable(figures: DialectFigures, workloads: string[]): string {
   const rows = workloads.map((workload) => {
     const added = (id: ConfigurationId, clock: Clock): number | undefined => {
-      const sdk = medianOf(figures.get('sdk'), workload, clock);
-      const value = medianOf(figures.get(id), workload, clock);
-      return sdk === undefined || value === undefined ? undefined : value - sdk;
+      return addedOver(figures.get(id), figures.get('sdk'), workload, clock);
     };
     const cells = (clock: Clock): string[] => {
       const official = added('official', clock);
