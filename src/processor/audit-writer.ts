@@ -23,6 +23,14 @@ interface Batch {
 
 const UNSEALED_PAGE = 1000;
 
+/** A unique violation on (stream, seq): the store's index `<table>_stream_seq` in every dialect. */
+function isStreamClash(error: unknown): boolean {
+  // Sequelize keeps the driver's message on `parent`.
+  const parent = (error as { parent?: { message?: unknown } } | undefined)?.parent;
+  const message = `${error instanceof Error ? error.message : ''} ${String(parent?.message ?? '')}`;
+  return /stream_seq|\.stream, \S+\.seq/.test(message);
+}
+
 /** Two batches as one, in order (a held batch and the one sealed behind it). */
 function mergeBatches(first: Batch, second: Batch): Batch {
   if (first.records && second.records) return { records: [...first.records, ...second.records] };
@@ -178,6 +186,11 @@ export class AuditWriter {
           `audit store "${this.options.store.name}" write failed (attempt ${attempt} of ${maxAttempts})`,
           error,
         );
+        if (isStreamClash(error)) {
+          this.diag.error(
+            `audit stream "${this.sealer.stream}" already has records at these seqs from another writer; two processes share this streamId: give each its own`,
+          );
+        }
         if (attempt < maxAttempts) await sleep(backoffDelay(attempt, initialDelayMs, maxDelayMs));
       }
     }

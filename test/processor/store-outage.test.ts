@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
 import { AuditSpanProcessor, SqlAuditStore, verifyChains } from '../../src';
 import type { AuditSpanProcessorOptions } from '../../src';
 import {
@@ -18,6 +20,14 @@ import { SwitchableStore } from './support/switchable-store';
  * outage suite stops a real server). Events are handed over directly, as the instrumentation
  * does for unsampled traces.
  */
+const silentLogger: DiagLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+
 describe('AuditSpanProcessor while the store fails', () => {
   const directory = tempDirectory('osa-outage-');
   let tables = 0;
@@ -184,6 +194,42 @@ describe('AuditSpanProcessor while the store fails', () => {
     assert.deepEqual(await verifyChains(reader), { ok: true, streams: 1, records: 4 });
     assert.ok(!existsSync(join(spoolDirectory, 'dead-writer.journal')));
     await reader.close();
+  });
+
+  it('says so in an error log when two processes share a stream id', async () => {
+    const errors: string[] = [];
+    diag.setLogger(
+      {
+        ...silentLogger,
+        error: (...args: unknown[]) => void errors.push(args.map(String).join(' ')),
+      },
+      DiagLogLevel.ERROR,
+    );
+    try {
+      const file = `sqlite:${join(directory.path, 'clash.sqlite')}`;
+      const first = new AuditSpanProcessor({
+        store: new SqlAuditStore({ url: file }),
+        streamId: 'same',
+        spool: { directory: join(directory.path, 'clash-1') },
+        retry: { maxAttempts: 1 },
+      });
+      const second = new AuditSpanProcessor({
+        store: new SqlAuditStore({ url: file }),
+        streamId: 'same',
+        spool: { directory: join(directory.path, 'clash-2') },
+        retry: { maxAttempts: 1 },
+      });
+      await Promise.all([first.forceFlush(), second.forceFlush()]);
+      first.receiveAuditEvent(makeEvent());
+      second.receiveAuditEvent(makeEvent());
+      await Promise.all([first.shutdown(), second.shutdown()]);
+    } finally {
+      diag.disable();
+    }
+    assert.ok(
+      errors.some((message) => /two processes share this streamId/.test(message)),
+      errors.join('\n'),
+    );
   });
 
   it('persists everything queued on shutdown, and a second shutdown is a no-op', async () => {
