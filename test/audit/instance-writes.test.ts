@@ -61,6 +61,19 @@ describeEachDialect('audit of instance writes', (db) => {
     assert.equal(event.after?.email, 'b2@example.com');
   });
 
+  it('writes the before and after values of the audit span as canonical JSON, keys sorted', async () => {
+    const user = await User.create({ email: 'k@example.com', password: 'x' });
+    user.set('visits', 3);
+    await user.save();
+    const update = auditSpans().find((span) => span.name === 'audit UPDATE users');
+    for (const key of ['audit.before', 'audit.after']) {
+      const text = String(update?.attributes[key]);
+      const keys = Object.keys(JSON.parse(text) as object);
+      assert.deepEqual(keys, [...keys].sort(), `${key}: ${text}`);
+      assert.ok(keys.includes('visits') && keys.includes('email'));
+    }
+  });
+
   it('records nothing for a save or an update that changes nothing', async () => {
     const user = await User.create({ email: 'c@example.com' });
     collector.reset();
