@@ -33,7 +33,7 @@ export function runInterceptorChain<Call>(
     }
     // A pass-through interceptor handed back the downstream promise itself: it already settles
     // exactly as the original does, and skipping the re-chaining saves promises and ticks.
-    if (intercepted === downstream) return downstream;
+    if (downstream !== undefined && intercepted === downstream) return downstream;
     return Promise.resolve(intercepted).then(next, (error: unknown) => {
       if (!downstream) {
         onError(error);

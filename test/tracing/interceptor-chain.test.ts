@@ -58,6 +58,18 @@ describe('interceptor chain', () => {
     assert.deepEqual(faults, []);
   });
 
+  it('runs the original for an interceptor that returns nothing and never calls next', async () => {
+    let runs = 0;
+    const returnsNothing = (() => undefined) as unknown as Interceptor<Call>;
+    const { result, faults } = run([returnsNothing], async () => {
+      runs += 1;
+      return 'rows';
+    });
+    assert.equal(await result, 'rows');
+    assert.equal(runs, 1);
+    assert.deepEqual(faults, []);
+  });
+
   it('resolves with what the original returned even when an interceptor returns something else', async () => {
     const { result } = run(
       [
