@@ -33,6 +33,17 @@ export interface QueryCall {
  */
 export type QueryInterceptor = Interceptor<QueryCall>;
 
+/**
+ * Query option set on every statement the audit store sends, so that neither tracing nor
+ * audit capture ever records the store's own work, even without a context manager.
+ */
+export const AUDIT_STORE_QUERY_OPTION = 'otelSequelizeAuditStore';
+
+/** True for a statement the audit store sent. */
+export function isAuditStoreQuery(options: Readonly<object> | undefined): boolean {
+  return (options as Record<string, unknown> | undefined)?.[AUDIT_STORE_QUERY_OPTION] === true;
+}
+
 const ignoreError: InterceptorErrorHandler = () => undefined;
 
 export function runQueryCall(

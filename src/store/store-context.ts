@@ -11,18 +11,12 @@ import { suppressTracing } from '@opentelemetry/core';
 
 const STORE_CONTEXT_KEY = createContextKey('otel-sequelize-audit.store');
 
-/** Query option set on every statement the audit store sends. */
-export const AUDIT_STORE_QUERY_OPTION = 'otelSequelizeAuditStore';
-
 /** True inside a store call (the context of the store's own queries). */
 export function isAuditStoreContext(ctx: Context = context.active()): boolean {
   return ctx.getValue(STORE_CONTEXT_KEY) === true;
 }
 
-/** True for the options of a query the audit store sent. */
-export function isAuditStoreQuery(options: Readonly<Record<string, unknown>> | undefined): boolean {
-  return options?.[AUDIT_STORE_QUERY_OPTION] === true;
-}
+export { AUDIT_STORE_QUERY_OPTION, isAuditStoreQuery } from '../query-call';
 
 /** Runs `fn` untraced and marked as the store's own work. */
 export function runAsStore<T>(fn: () => Promise<T>): Promise<T> {

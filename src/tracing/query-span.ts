@@ -11,7 +11,7 @@ import {
   ATTR_ERROR_TYPE,
 } from '@opentelemetry/semantic-conventions';
 import type { ModelStaticLike } from '../internal-types';
-import { transactionOfQuery } from '../query-call';
+import { isAuditStoreQuery, transactionOfQuery } from '../query-call';
 import type { QueryCall, QueryInterceptor } from '../query-call';
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '../semconv';
 import type {
@@ -180,7 +180,8 @@ export function createQuerySpanInterceptor(
   const start = (call: QueryCall): QuerySpan | undefined => {
     const config = deps.config();
     const active = context.active();
-    const untraced = UNTRACED_QUERY_TYPES.has(call.options.type ?? '');
+    const untraced =
+      UNTRACED_QUERY_TYPES.has(call.options.type ?? '') || isAuditStoreQuery(call.options);
     if (untraced || isTracingSuppressed(active)) return undefined;
     const parent = transactions.parentContext(active, transactionOfQuery(call));
     if (config.requireParentSpan && !trace.getSpan(parent)) return undefined;
