@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as SequelizeModule from 'sequelize';
+import { resetInstrumentation } from './setup';
 import type { Options, Sequelize as SequelizeType } from 'sequelize';
 
 /**
@@ -99,6 +100,8 @@ export function describeEachDialect(title: string, body: (fixture: DialectFixtur
       });
       after(async function () {
         this.timeout(60_000);
+        // A suite's instrumentation settings never reach the next suite in this process.
+        resetInstrumentation();
         await Promise.allSettled(opened.map((s) => s.close()));
         await fixture.tearDown();
       });
