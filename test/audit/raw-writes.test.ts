@@ -53,6 +53,15 @@ describeEachDialect('audit of raw SQL writes', (db) => {
     assert.match(event.statement ?? '', /^UPDATE items SET qty = qty \+ \? WHERE name IN \(\?\)$/);
   });
 
+  it('records nothing for a raw write marked as the audit store’s own statement', async () => {
+    await sequelize.query("UPDATE items SET qty = 9 WHERE name = 'a'", {
+      otelSequelizeAuditStore: true,
+    } as object);
+    assert.deepEqual(collector.all(), []);
+    const [rows] = await sequelize.query("SELECT qty FROM items WHERE name = 'a'");
+    assert.equal(Number((rows as Array<{ qty: number }>)[0].qty), 9);
+  });
+
   it('records raw INSERT and DELETE statements, and no record for a SELECT', async () => {
     await sequelize.query("INSERT INTO items (name, qty) VALUES ('d', 1)", {
       type: QueryTypes.INSERT,

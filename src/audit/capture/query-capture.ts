@@ -1,3 +1,4 @@
+import { isAuditStoreQuery } from '../../query-call';
 import type { QueryInterceptor } from '../../query-call';
 import type { AuditRecorder } from '../recorder';
 import { isAuditSuppressed } from '../suppression';
@@ -9,6 +10,7 @@ export function createQueryInterceptor(recorder: AuditRecorder): QueryIntercepto
   return (call, next) => {
     const settings = recorder.settings;
     if (!settings.enabled || !settings.rawQueries || isAuditSuppressed()) return next();
+    if (isAuditStoreQuery(call.options)) return next();
     const write = rawWriteOf(call);
     if (!write) return next();
     return captureRawWrite(call, next, capture, write);
