@@ -1,12 +1,30 @@
 import assert from 'node:assert/strict';
-import { DataPointType } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
-import { configureInstrumentation, metricReader, resetInstrumentation } from '../support/setup';
+import {
+  configureInstrumentation,
+  instrumentation,
+  meterProvider,
+  resetInstrumentation,
+} from '../support/setup';
 
 const BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+
+// A meter provider of this suite's own, so the data points are this suite's alone.
+const metricReader = new PeriodicExportingMetricReader({
+  exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+  exportIntervalMillis: 3_600_000,
+});
+const suiteMeterProvider = new MeterProvider({ readers: [metricReader] });
 
 async function durationHistogram(): Promise<HistogramMetricData> {
   const { resourceMetrics } = await metricReader.collect();
@@ -24,11 +42,13 @@ describeEachDialect('db.client.operation.duration', (db) => {
   const table = `metric_probes_${db.name}`;
 
   before(async () => {
+    instrumentation.setMeterProvider(suiteMeterProvider);
     sequelize = db.connect();
     sequelize.define('MetricProbe', { label: DataTypes.STRING }, { tableName: table });
     await sequelize.sync();
   });
 
+  after(() => instrumentation.setMeterProvider(meterProvider));
   beforeEach(() => configureInstrumentation({ audit: { enabled: false } }));
   afterEach(() => resetInstrumentation());
 
