@@ -56,7 +56,11 @@ describeEachDialect('audit of instance writes', (db) => {
     const [event, ...others] = collector.all();
     assert.equal(others.length, 0);
     assert.equal(event.operation, 'update');
-    assert.deepEqual(event.changedFields.sort(), ['email', 'updatedAt']);
+    // updatedAt is a changed field only when the clock (or the column's precision) moved on.
+    assert.deepEqual(
+      event.changedFields.filter((field) => field !== 'updatedAt'),
+      ['email'],
+    );
     assert.equal(event.before?.email, 'b@example.com');
     assert.equal(event.after?.email, 'b2@example.com');
   });
