@@ -92,7 +92,9 @@ describeEachDialect('audit of instance writes', (db) => {
     await user.update({ email: 'd2@example.com', visits: 3 });
     const events = collector.all();
     assert.equal(events.length, 1);
-    assert.deepEqual(events[0].changedFields.sort(), ['email', 'updatedAt', 'visits']);
+    // updatedAt only when its stored value moved (a second-precision DATETIME may not).
+    const changed = events[0].changedFields.filter((field) => field !== 'updatedAt');
+    assert.deepEqual(changed.sort(), ['email', 'visits']);
   });
 
   it('records a paranoid destroy as soft_delete and restore as restore', async () => {
