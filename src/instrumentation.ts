@@ -4,24 +4,29 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
+import { resolveAuditSettings } from './audit/audit-settings';
 import { createAuditWiring } from './audit/wiring';
-import { alreadyLoadedSequelize } from './loaded-sequelize';
-import type { InterceptorErrorHandler } from './interceptor-chain';
-import type { AsyncMethod, PatchableMethods, SequelizeModuleLike } from './internal-types';
+import { alreadyLoadedSequelize } from './sequelize/loaded-sequelize';
+import type { InterceptorErrorHandler } from './sequelize/interceptor-chain';
+import type {
+  AsyncMethod,
+  PatchableMethods,
+  SequelizeModuleLike,
+} from './sequelize/internal-types';
 import {
   MODEL_INSTANCE_METHODS,
   MODEL_STATIC_METHODS,
   wrapInstanceModelMethod,
   wrapStaticModelMethod,
-} from './model-call';
-import type { ModelCallInterceptor } from './model-call';
-import { wrapQuery } from './query-call';
-import type { QueryInterceptor } from './query-call';
+} from './sequelize/model-call';
+import type { ModelCallInterceptor } from './sequelize/model-call';
+import { wrapQuery } from './sequelize/query-call';
+import type { QueryInterceptor } from './sequelize/query-call';
 import { createDurationHistogram } from './tracing/metrics';
 import { createTracingWiring } from './tracing/tracing-wiring';
 import type { TracingWiring } from './tracing/tracing-wiring';
-import { TRANSACTION_STEPS, wrapTransactionStep } from './transaction-call';
-import type { TransactionInterceptor } from './transaction-call';
+import { TRANSACTION_STEPS, wrapTransactionStep } from './sequelize/transaction-call';
+import type { TransactionInterceptor } from './sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -115,6 +120,12 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       config,
       durationHistogram: () => this._histogram(),
       diag: this._diag,
+      parameterRedaction: (modelName) => {
+        const { redactor } = resolveAuditSettings(config().audit, this._diag).fieldsOf(
+          modelName ?? '',
+        );
+        return (name) => redactor.isRedacted(name);
+      },
     });
     const audit = createAuditWiring({ tracer, config, diag: this._diag });
     this._chains = {

@@ -27,3 +27,6 @@ export const ATTR_AUDIT_STATEMENT_WHERE = 'audit.statement.where';
 export const ATTR_AUDIT_STATEMENT_AFFECTED_ROWS = 'audit.statement.affected_rows';
 export const ATTR_AUDIT_EVENT_ID = 'audit.event.id';
 export const ATTR_AUDIT_OCCURRED_AT = 'audit.occurred_at';
+
+/** What a redacted value holds in `audit.before`/`audit.after` and in masked query parameters. */
+export const REDACTED_MARKER = '[REDACTED]';

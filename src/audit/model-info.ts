@@ -1,4 +1,5 @@
-import type { AuditableModelLike, ModelStaticLike, SequelizeLike } from '../internal-types';
+import { dbSystemOf, namespaceOf } from '../sequelize/db-system';
+import type { AuditableModelLike, ModelStaticLike } from '../sequelize/internal-types';
 
 /** What an audit record needs to know about a model, computed once per model class. */
 export interface ModelInfo {
@@ -19,29 +20,6 @@ export interface ModelInfo {
    * return them as strings, others as numbers, and a float would lose digits.
    */
   readonly exactNumericColumns: ReadonlySet<string>;
-}
-
-const DB_SYSTEMS: Record<string, string> = {
-  postgres: 'postgresql',
-  mysql: 'mysql',
-  mariadb: 'mariadb',
-  sqlite: 'sqlite',
-  mssql: 'microsoft.sql_server',
-  db2: 'ibm.db2',
-  ibmi: 'ibm.db2',
-  oracle: 'oracle.db',
-  snowflake: 'snowflake',
-};
-
-/** `db.system.name` of a Sequelize dialect. */
-export function dbSystemOf(sequelize: SequelizeLike): string {
-  return DB_SYSTEMS[sequelize.getDialect()] ?? 'other_sql';
-}
-
-/** `db.namespace`: the database name, or the file of an SQLite database. */
-export function namespaceOf(sequelize: SequelizeLike): string | undefined {
-  const storage = sequelize.options.storage;
-  return sequelize.config.database || (typeof storage === 'string' ? storage : undefined);
 }
 
 const infos = new WeakMap<ModelStaticLike, ModelInfo>();

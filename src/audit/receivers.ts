@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { TransactionLike } from '../internal-types';
+import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditEvent } from '../types';
 
 /**

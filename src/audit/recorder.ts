@@ -1,6 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
-import type { TransactionLike } from '../internal-types';
+import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
 import { isoStringOf } from './iso-time';

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { REDACTED_MARKER } from '../semconv';
 import type { FieldMatcher, RedactionMode } from '../types';
 import type { CanonicalValue } from './canonical-value';
-
-/** The text written in place of a masked value. */
-export const REDACTED_MARKER = '[REDACTED]';
 
 /**
  * Field names redacted by default, compared case-insensitively and ignoring `_` and `-`

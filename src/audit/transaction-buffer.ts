@@ -1,4 +1,4 @@
-import type { TransactionLike } from '../internal-types';
+import type { TransactionLike } from '../sequelize/internal-types';
 import type { PendingAuditEvent } from './record-builder';
 
 /** The events of one root transaction, held until its COMMIT or ROLLBACK. */

@@ -1,8 +1,8 @@
 import { context } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { TransactionLike } from '../internal-types';
-import type { TransactionCall, TransactionInterceptor } from '../transaction-call';
+import type { TransactionLike } from '../sequelize/internal-types';
+import type { TransactionCall, TransactionInterceptor } from '../sequelize/transaction-call';
 import type { AuditEvent } from '../types';
 import type { PendingAuditEvent } from './record-builder';
 import type { AuditRecorder } from './recorder';

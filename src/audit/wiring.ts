@@ -1,7 +1,7 @@
 import type { DiagLogger, Tracer } from '@opentelemetry/api';
-import type { ModelCallInterceptor } from '../model-call';
-import type { QueryInterceptor } from '../query-call';
-import type { TransactionInterceptor } from '../transaction-call';
+import type { ModelCallInterceptor } from '../sequelize/model-call';
+import type { QueryInterceptor } from '../sequelize/query-call';
+import type { TransactionInterceptor } from '../sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 import { resolveAuditSettings } from './audit-settings';
 import { createModelInterceptor } from './capture/model-capture';

@@ -3,7 +3,7 @@ import type { Context, DiagLogger } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerAuditReceiver, wasDeliveredDirectly } from '../audit/receivers';
 import type { AuditEventReceiver } from '../audit/receivers';
-import type { TransactionLike } from '../internal-types';
+import type { TransactionLike } from '../sequelize/internal-types';
 import { ATTR_AUDIT_EVENT_ID } from '../semconv';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditEvent } from '../types';

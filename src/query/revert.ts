@@ -1,4 +1,4 @@
-import { REDACTED_MARKER } from '../audit/redaction';
+import { REDACTED_MARKER } from '../semconv';
 import { sameValue } from './record-key';
 import type { RevertPlan, RowState, RowValues } from './trail-types';
 

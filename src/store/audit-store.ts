@@ -1,4 +1,4 @@
-import type { TransactionLike } from '../internal-types';
+import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditEvent, AuditOperation, AuditRecord } from '../types';
 
 /** Which records to read. Every field narrows; none means all records. */

@@ -16,7 +16,7 @@ export function isAuditStoreContext(ctx: Context = context.active()): boolean {
   return ctx.getValue(STORE_CONTEXT_KEY) === true;
 }
 
-export { AUDIT_STORE_QUERY_OPTION, isAuditStoreQuery } from '../query-call';
+export { AUDIT_STORE_QUERY_OPTION, isAuditStoreQuery } from '../sequelize/query-call';
 
 /** Runs `fn` untraced and marked as the store's own work. */
 export function runAsStore<T>(fn: () => Promise<T>): Promise<T> {

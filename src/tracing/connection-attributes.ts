@@ -5,8 +5,8 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@opentelemetry/semantic-conventions';
-import { dbSystemOf, namespaceOf } from '../audit/model-info';
-import type { SequelizeLike } from '../internal-types';
+import { dbSystemOf, namespaceOf } from '../sequelize/db-system';
+import type { SequelizeLike } from '../sequelize/internal-types';
 
 const DEFAULT_PORT_BY_DIALECT: Record<string, number> = {
   postgres: 5432,

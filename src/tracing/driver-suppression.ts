@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { QueryInterceptor } from '../query-call';
+import type { QueryInterceptor } from '../sequelize/query-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 
 /**

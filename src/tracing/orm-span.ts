@@ -2,8 +2,8 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { ATTR_DB_COLLECTION_NAME } from '@opentelemetry/semantic-conventions';
-import type { TransactionLike } from '../internal-types';
-import type { ModelCall, ModelCallInterceptor } from '../model-call';
+import type { TransactionLike } from '../sequelize/internal-types';
+import type { ModelCall, ModelCallInterceptor } from '../sequelize/model-call';
 import { connectionInfo } from './connection-attributes';
 import { observeSettlement } from './observe-settlement';
 import type { SettlementObserver } from './observe-settlement';
@@ -13,7 +13,7 @@ import {
   ATTR_SEQUELIZE_METHOD,
   ATTR_SEQUELIZE_MODEL,
 } from './span-attributes';
-import { tableNameOf } from './statement-shape';
+import { tableNameOf } from '../sequelize/sql/statement-shape';
 import type { TransactionTracing } from './transaction-span';
 import type { TracingDeps } from './tracing-wiring';
 

@@ -1,8 +1,5 @@
-import type { Attributes, DiagLogger } from '@opentelemetry/api';
-import { resolveAuditSettings } from '../audit/audit-settings';
-import { REDACTED_MARKER } from '../audit/redaction';
-import { ATTR_DB_QUERY_PARAMETER_PREFIX } from '../semconv';
-import type { SequelizeAuditInstrumentationConfig } from '../types';
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_DB_QUERY_PARAMETER_PREFIX, REDACTED_MARKER } from '../semconv';
 import { positionalParameterColumns } from './positional-parameter-columns';
 
 const MAX_PARAMETER_LENGTH = 256;
@@ -25,15 +22,12 @@ function parameterText(value: unknown): string {
 export function parameterAttributes(
   parameters: unknown,
   sql: string,
-  config: SequelizeAuditInstrumentationConfig,
-  modelName: string | undefined,
-  diag: DiagLogger,
+  isRedacted: (name: string) => boolean,
 ): Attributes {
   const attributes: Attributes = {};
   if (!parameters || typeof parameters !== 'object') return attributes;
-  const { redactor } = resolveAuditSettings(config.audit, diag).fieldsOf(modelName ?? '');
   const record = (key: string | number, name: string | undefined, value: unknown) => {
-    const redacted = name !== undefined && redactor.isRedacted(name);
+    const redacted = name !== undefined && isRedacted(name);
     attributes[`${ATTR_DB_QUERY_PARAMETER_PREFIX}${key}`] = redacted
       ? REDACTED_MARKER
       : parameterText(value);

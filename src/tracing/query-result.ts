@@ -1,4 +1,4 @@
-import type { QueryCall } from '../query-call';
+import type { QueryCall } from '../sequelize/query-call';
 
 /** Rows a statement returned or affected, as far as its Sequelize result tells. */
 export interface QueryResultCounts {

@@ -10,9 +10,9 @@ import {
   ATTR_DB_RESPONSE_STATUS_CODE,
   ATTR_ERROR_TYPE,
 } from '@opentelemetry/semantic-conventions';
-import type { ModelStaticLike } from '../internal-types';
-import { isAuditStoreQuery, transactionOfQuery } from '../query-call';
-import type { QueryCall, QueryInterceptor } from '../query-call';
+import type { ModelStaticLike } from '../sequelize/internal-types';
+import { isAuditStoreQuery, transactionOfQuery } from '../sequelize/query-call';
+import type { QueryCall, QueryInterceptor } from '../sequelize/query-call';
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '../semconv';
 import type {
   QueryRequestInfo,
@@ -28,10 +28,10 @@ import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
 import type { QueryResultCounts } from './query-result';
-import { sanitizeSql } from './sanitize-sql';
-import type { SanitizeOptions } from './sanitize-sql';
-import { statementShape } from './statement-shape';
-import type { StatementShape } from './statement-shape';
+import { sanitizeSql } from '../sequelize/sql/sanitize-sql';
+import type { SanitizeOptions } from '../sequelize/sql/sanitize-sql';
+import { statementShape } from '../sequelize/sql/statement-shape';
+import type { StatementShape } from '../sequelize/sql/statement-shape';
 import type { TransactionTracing } from './transaction-span';
 import type { TracingDeps } from './tracing-wiring';
 
@@ -137,7 +137,7 @@ function spanAttributes(
     const parameters = call.bind ?? call.replacements;
     Object.assign(
       attributes,
-      parameterAttributes(parameters, call.sql, config, modelNameOf(call), deps.diag),
+      parameterAttributes(parameters, call.sql, deps.parameterRedaction(modelNameOf(call))),
     );
   }
   return attributes;

@@ -1,8 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { ATTR_DB_RESPONSE_STATUS_CODE, ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import type { DriverErrorLike, SequelizeErrorLike } from '../internal-types';
-import { sanitizeSql } from './sanitize-sql';
+import type { DriverErrorLike, SequelizeErrorLike } from '../sequelize/internal-types';
+import { sanitizeSql } from '../sequelize/sql/sanitize-sql';
 
 /** What a failure adds to a span and to the duration metric. */
 export interface FailureAttributes {

@@ -1,5 +1,5 @@
-import { sanitizeSql } from './sanitize-sql';
-import type { SanitizeOptions } from './sanitize-sql';
+import { sanitizeSql } from '../sequelize/sql/sanitize-sql';
+import type { SanitizeOptions } from '../sequelize/sql/sanitize-sql';
 
 const MAX_ENTRIES = 512;
 const MAX_CACHED_SQL_LENGTH = 4096;

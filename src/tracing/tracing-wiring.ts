@@ -1,8 +1,8 @@
 import type { DiagLogger, Histogram, Tracer } from '@opentelemetry/api';
-import type { AsyncMethod } from '../internal-types';
-import type { ModelCallInterceptor } from '../model-call';
-import type { QueryInterceptor } from '../query-call';
-import type { TransactionInterceptor } from '../transaction-call';
+import type { AsyncMethod } from '../sequelize/internal-types';
+import type { ModelCallInterceptor } from '../sequelize/model-call';
+import type { QueryInterceptor } from '../sequelize/query-call';
+import type { TransactionInterceptor } from '../sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 import { createDriverSpanSuppression } from './driver-suppression';
 import { createOrmSpanInterceptor } from './orm-span';
@@ -16,6 +16,11 @@ export interface TracingDeps {
   /** The `db.client.operation.duration` histogram, recreated when the meter provider changes. */
   durationHistogram(): Histogram;
   diag: DiagLogger;
+  /**
+   * Which parameter names of a model's statements are masked in `db.query.parameter.*`
+   * (the audit redaction rules, handed in so that tracing does not depend on audit).
+   */
+  parameterRedaction(modelName: string | undefined): (name: string) => boolean;
 }
 
 /** The tracing interceptors (outermost) and the innermost driver-span suppression. */

@@ -1,8 +1,8 @@
 import { context, createContextKey, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import type { AsyncMethod, TransactionLike } from '../internal-types';
-import type { TransactionCall, TransactionInterceptor } from '../transaction-call';
+import type { AsyncMethod, TransactionLike } from '../sequelize/internal-types';
+import type { TransactionCall, TransactionInterceptor } from '../sequelize/transaction-call';
 import { connectionInfo } from './connection-attributes';
 import { observeSettlement } from './observe-settlement';
 import type { SettlementObserver } from './observe-settlement';

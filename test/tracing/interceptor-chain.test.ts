@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { runInterceptorChain } from '../../src/interceptor-chain';
-import type { Interceptor } from '../../src/interceptor-chain';
+import { runInterceptorChain } from '../../src/sequelize/interceptor-chain';
+import type { Interceptor } from '../../src/sequelize/interceptor-chain';
 
 type Call = { name: string };
 const call: Call = { name: 'query' };

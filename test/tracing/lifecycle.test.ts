@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import * as sequelizeModule from 'sequelize';
 import { Sequelize } from 'sequelize';
-import { MODEL_INSTANCE_METHODS, MODEL_STATIC_METHODS } from '../../src/model-call';
+import { MODEL_INSTANCE_METHODS, MODEL_STATIC_METHODS } from '../../src/sequelize/model-call';
 import { instrumentation, resetInstrumentation } from '../support/setup';
 import { clientSpans } from './support/spans';
 

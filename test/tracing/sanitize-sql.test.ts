@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sanitizeSql } from '../../src/tracing/sanitize-sql';
+import { sanitizeSql } from '../../src/sequelize/sql/sanitize-sql';
 
 const standard = { mysqlQuoting: false, maxLength: 4096 };
 const mysql = { mysqlQuoting: true, maxLength: 4096 };

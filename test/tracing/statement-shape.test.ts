@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { leadingVerb, singleTableTarget } from '../../src/tracing/statement-shape';
+import { leadingVerb, singleTableTarget } from '../../src/sequelize/sql/statement-shape';
 
 describe('statement shape', () => {
   it('reads the SQL verb after whitespace, comments and parentheses', () => {

@@ -1,5 +1,5 @@
-import type { AuditableModelLike, TransactionLike } from '../../internal-types';
-import type { ModelCall } from '../../model-call';
+import type { AuditableModelLike, TransactionLike } from '../../sequelize/internal-types';
+import type { ModelCall } from '../../sequelize/model-call';
 import type { AuditOperation } from '../../types';
 import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';

@@ -1,4 +1,4 @@
-import type { AuditableModelLike, TransactionLike } from '../../internal-types';
+import type { AuditableModelLike, TransactionLike } from '../../sequelize/internal-types';
 import type { AuditRecorder } from '../recorder';
 
 /** What every capture function gets. */

@@ -1,5 +1,9 @@
-import type { AuditableModelLike, ModelInstanceLike, TransactionLike } from '../../internal-types';
-import type { ModelCall } from '../../model-call';
+import type {
+  AuditableModelLike,
+  ModelInstanceLike,
+  TransactionLike,
+} from '../../sequelize/internal-types';
+import type { ModelCall } from '../../sequelize/model-call';
 import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';
 import type { RowChange } from '../record-builder';

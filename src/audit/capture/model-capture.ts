@@ -1,4 +1,4 @@
-import type { ModelCall, ModelCallInterceptor } from '../../model-call';
+import type { ModelCall, ModelCallInterceptor } from '../../sequelize/model-call';
 import { modelInfo } from '../model-info';
 import type { AuditRecorder } from '../recorder';
 import { isAuditSuppressed } from '../suppression';

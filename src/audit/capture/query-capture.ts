@@ -1,5 +1,5 @@
-import { isAuditStoreQuery } from '../../query-call';
-import type { QueryInterceptor } from '../../query-call';
+import { isAuditStoreQuery } from '../../sequelize/query-call';
+import type { QueryInterceptor } from '../../sequelize/query-call';
 import type { AuditRecorder } from '../recorder';
 import { isAuditSuppressed } from '../suppression';
 import { captureRawWrite, rawWriteOf } from './raw-capture';

@@ -1,8 +1,8 @@
-import type { QueryCall } from '../../query-call';
-import { transactionOfQuery } from '../../query-call';
-import { statementShape } from '../../tracing/statement-shape';
+import type { QueryCall } from '../../sequelize/query-call';
+import { transactionOfQuery } from '../../sequelize/query-call';
+import { statementShape } from '../../sequelize/sql/statement-shape';
 import type { AuditOperation } from '../../types';
-import { dbSystemOf, namespaceOf } from '../model-info';
+import { dbSystemOf, namespaceOf } from '../../sequelize/db-system';
 import type { CaptureContext } from './capture-context';
 import { affectedRowsOfRawResult, sanitizedStatement } from './statement-summary';
 

@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import type { TransactionLike } from '../../internal-types';
+import type { TransactionLike } from '../../sequelize/internal-types';
 import type { ModelInfo } from '../model-info';
 import { suppressAudit } from '../suppression';
 

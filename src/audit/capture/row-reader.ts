@@ -1,4 +1,4 @@
-import type { ModelInstanceLike, TransactionLike } from '../../internal-types';
+import type { ModelInstanceLike, TransactionLike } from '../../sequelize/internal-types';
 import type { ModelInfo } from '../model-info';
 import type { RawRow } from '../row-diff';
 import { readableColumns } from './readable-columns';

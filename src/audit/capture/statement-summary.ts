@@ -1,4 +1,4 @@
-import { sanitizeSql } from '../../tracing/sanitize-sql';
+import { sanitizeSql } from '../../sequelize/sql/sanitize-sql';
 import { toCanonical } from '../canonical-value';
 import type { ModelInfo } from '../model-info';
 

@@ -1,6 +1,6 @@
-import { activeModelCall } from '../../model-call';
-import type { ModelCall } from '../../model-call';
-import type { SequelizeLike } from '../../internal-types';
+import { activeModelCall } from '../../sequelize/model-call';
+import type { ModelCall } from '../../sequelize/model-call';
+import type { SequelizeLike } from '../../sequelize/internal-types';
 import type { RawRow } from '../row-diff';
 
 /*

@@ -1,5 +1,5 @@
 import type { Options, Sequelize } from 'sequelize';
-import type { SequelizeLike, TransactionLike } from '../../internal-types';
+import type { SequelizeLike, TransactionLike } from '../../sequelize/internal-types';
 import type { AuditEvent, AuditRecord } from '../../types';
 import type {
   AuditCheckpoint,
