@@ -1,6 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+function layer(files, forbidden) {
+  return {
+    files: [files],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: 'imports point down only (see DESIGN.md, Layout)' }] }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['build/', 'node_modules/', 'coverage/', 'bench/.tmp/'] },
   js.configs.recommended,
@@ -12,6 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Layers point one way: sequelize/ at the bottom; tracing/ and audit/ never on each other;
+  // store/ never on tracing/ or audit/.
+  layer('src/sequelize/**', ['**/tracing/**', '**/audit/**', '**/store/**', '**/processor/**', '**/query/**', '**/cli/**']),
+  layer('src/tracing/**', ['**/audit/**', '**/store/**', '**/processor/**', '**/query/**', '**/cli/**']),
+  layer('src/audit/**', ['**/tracing/**', '**/store/**', '**/processor/**', '**/query/**', '**/cli/**']),
+  layer('src/store/**', ['**/tracing/**', '**/audit/**', '**/processor/**', '**/query/**', '**/cli/**']),
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
