@@ -1,4 +1,4 @@
-import { canonicalJson } from '../store/canonical-json';
+import { canonicalJson } from '../canonical-json';
 import type { RecordKey } from './trail-types';
 
 /**

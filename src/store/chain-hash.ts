@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { AuditEvent, AuditRecord } from '../types';
-import { canonicalJson, isCanonicalOrdered, toJsonValue } from './canonical-json';
+import { canonicalJson, isCanonicalOrdered, toJsonValue } from '../canonical-json';
 
 /*
  * The hash chain, in one place. Each record of a stream links to the one before it:

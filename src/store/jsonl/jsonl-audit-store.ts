@@ -9,7 +9,7 @@ import type {
   AuditStore,
   StreamHead,
 } from '../audit-store';
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson } from '../../canonical-json';
 import { compareByCursor, matchesFilter } from '../record-match';
 import {
   exists,

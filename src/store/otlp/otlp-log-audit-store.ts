@@ -6,7 +6,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import type { AuditRecord } from '../../types';
 import type { AuditCheckpoint, AuditStore, StreamHead } from '../audit-store';
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson } from '../../canonical-json';
 
 /** The resource the log records carry (the shape `ReadableLogRecord` expects). */
 export type AuditLogResource = ReadableLogRecord['resource'];
