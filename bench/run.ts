@@ -200,7 +200,13 @@ async function main(): Promise<number> {
   return failed === 0 && extrasPassed ? 0 : 1;
 }
 
-main().then(
+const entry = process.argv.includes('--instructions')
+  ? import('./instructions/run').then(({ runInstructionBench }) =>
+      runInstructionBench(process.argv),
+    )
+  : main();
+
+entry.then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -28,6 +28,8 @@ export interface Telemetry {
   shutdown(): Promise<void>;
   /** A tracer of the installed provider, for the bare-span measurement. */
   tracer?: Tracer;
+  /** Runs set-up work (seeding, prepared rows) so that it leaves no audit backlog. */
+  setUp<T>(work: () => Promise<T>): Promise<T>;
 }
 
 const NO_TELEMETRY: Telemetry = {
@@ -35,19 +37,39 @@ const NO_TELEMETRY: Telemetry = {
   auditSpansEnded: () => 0,
   flush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
+  setUp: (work) => work(),
 };
 
-export function installTelemetry(id: ConfigurationId): Telemetry {
-  if (isPlain(id)) return NO_TELEMETRY;
+/**
+ * How the installed pieces batch their work. `clock` (the default) is what an application gets;
+ * `count` turns every time-based flush off and holds all batched work until `flush()`, so that
+ * an instruction count does not depend on how fast the clock runs (valgrind runs ~50x slower).
+ */
+export type BatchingMode = 'clock' | 'count';
+
+/** What a configuration installs; the instruction bench adds SDK-only floors and variants. */
+export type InstalledConfiguration = ConfigurationId | 'ours-one-span';
+
+const HELD = { delayMs: 1_000_000_000, queue: 1_000_000 };
+
+export function installTelemetry(
+  id: InstalledConfiguration,
+  batching: BatchingMode = 'clock',
+): Telemetry {
+  if (id !== 'ours-one-span' && isPlain(id)) return NO_TELEMETRY;
   const cleanups: Array<() => void> = [];
-  const auditProcessor = id === 'ours-audit' ? createAuditProcessor(cleanups) : undefined;
+  const auditProcessor = id === 'ours-audit' ? createAuditProcessor(cleanups, batching) : undefined;
   const { NodeTracerProvider } = load<typeof SdkTraceNodeModule>('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = load<typeof SdkTraceBaseModule>('@opentelemetry/sdk-trace-base');
-  const { DiscardSpanExporter, SpanCounter } = load<typeof DiscardModule>('./discard-exporter');
+  const { DiscardSpanExporter, SpanCounter } = discardModule();
   const counter = new SpanCounter();
   const processors: SpanProcessor[] = [counter];
   if (auditProcessor) processors.push(auditProcessor);
-  processors.push(new BatchSpanProcessor(new DiscardSpanExporter()));
+  const batchConfig =
+    batching === 'count'
+      ? { scheduledDelayMillis: HELD.delayMs, maxQueueSize: HELD.queue, maxExportBatchSize: 512 }
+      : undefined;
+  processors.push(new BatchSpanProcessor(new DiscardSpanExporter(), batchConfig));
   const provider = new NodeTracerProvider({ spanProcessors: processors });
   provider.register();
   registerInstrumentationOf(id, provider);
@@ -60,11 +82,12 @@ export function installTelemetry(id: ConfigurationId): Telemetry {
       for (const cleanup of cleanups) cleanup();
     },
     tracer: provider.getTracer('bench'),
+    setUp: auditProcessor ? oursModule().withoutAudit : NO_TELEMETRY.setUp,
   };
 }
 
 function registerInstrumentationOf(
-  id: ConfigurationId,
+  id: InstalledConfiguration,
   tracerProvider: SdkTraceNodeModule.NodeTracerProvider,
 ): void {
   const instrumentation = createInstrumentation(id);
@@ -75,37 +98,65 @@ function registerInstrumentationOf(
   registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
 }
 
-function createInstrumentation(id: ConfigurationId): InstrumentationModule.Instrumentation | null {
+function createInstrumentation(
+  id: InstalledConfiguration,
+): InstrumentationModule.Instrumentation | null {
   if (id === 'official') {
     const { SequelizeInstrumentation } = load<typeof OfficialModule>(
       '@opentelemetry/instrumentation-sequelize',
     );
     return new SequelizeInstrumentation();
   }
-  if (id === 'ours-tracing' || id === 'ours-audit') {
-    const { SequelizeAuditInstrumentation } = load<typeof OursModule>('../src');
-    return new SequelizeAuditInstrumentation(
-      id === 'ours-tracing' ? { audit: { enabled: false } } : {},
-    );
+  if (id === 'ours-tracing' || id === 'ours-audit' || id === 'ours-one-span') {
+    const { SequelizeAuditInstrumentation } = oursModule();
+    return new SequelizeAuditInstrumentation(OURS_CONFIG[id]);
   }
   return null;
 }
+
+const OURS_CONFIG = {
+  'ours-tracing': { audit: { enabled: false } },
+  'ours-one-span': { audit: { enabled: false }, ormSpans: false, transactionSpans: false },
+  'ours-audit': {},
+};
 
 /**
  * The processor with a fast store: JSON Lines in a temporary directory (with its defaults,
  * fsync per batch; the writes run off the event loop), its spool beside it.
  */
-function createAuditProcessor(cleanups: Array<() => void>): SpanProcessor {
-  const { AuditSpanProcessor, JsonlAuditStore } = load<typeof OursModule>('../src');
+function createAuditProcessor(cleanups: Array<() => void>, batching: BatchingMode): SpanProcessor {
+  const { AuditSpanProcessor, JsonlAuditStore } = oursModule();
   const directory = mkdtempSync(join(tmpdir(), 'osa-bench-'));
   cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
   return new AuditSpanProcessor({
     store: new JsonlAuditStore({ path: join(directory, 'audit.jsonl') }),
     spool: { directory: join(directory, 'spool') },
+    ...(batching === 'count'
+      ? {
+          flushIntervalMs: HELD.delayMs,
+          checkpointIntervalMs: HELD.delayMs,
+          maxBatchSize: HELD.queue,
+          maxQueueSize: HELD.queue,
+        }
+      : {}),
   });
 }
 
-/** Requires a module at the moment it is needed (see the file comment). */
+/*
+ * The project's own modules are required by literal path, so that a bundler (the instruction
+ * bench compiles the child into one file) can include them and still load them lazily.
+ */
+function oursModule(): typeof OursModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../src') as typeof OursModule;
+}
+
+function discardModule(): typeof DiscardModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./discard-exporter') as typeof DiscardModule;
+}
+
+/** Requires a package at the moment it is needed (see the file comment). */
 function load<T>(id: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(id) as T;

@@ -1,0 +1,160 @@
+/*
+ * npm run bench -- --instructions [--smoke]: instructions per operation, counted by valgrind.
+ * See bench/README.md, "Instruction counts".
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { buildSync } from 'esbuild';
+import { describeEnvironment } from '../environment';
+import { WORKLOADS } from '../workloads';
+import type { InstructionConfiguration } from './protocol';
+import { INSTRUCTION_CONFIGURATIONS } from './protocol';
+import { renderInstructionReport } from './report';
+import type { Series, SeriesRunner } from './series';
+import { countSeries } from './series';
+
+interface InstructionOptions {
+  smoke: boolean;
+  only: InstructionConfiguration[];
+  workloads?: string[];
+  lengths?: number[];
+  output?: string;
+}
+
+/** Lengths of the light workloads; heavy ones (weight < 1) scale down, never below 250 apart. */
+const FULL_LENGTHS = [1000, 2000, 3000];
+const SMOKE = {
+  lengths: [10, 20],
+  workloads: ['findByPk (10k rows)'],
+  only: ['sdk', 'official', 'ours-audit'] as InstructionConfiguration[],
+};
+
+function numberList(value: string): number[] {
+  const lengths = value.split(',').map(Number);
+  if (lengths.length < 2 || lengths.some((length) => !Number.isInteger(length) || length < 1)) {
+    throw new InvalidArgumentError(`"${value}" is not a list of two or more whole numbers.`);
+  }
+  return lengths;
+}
+
+function configurationList(value: string): InstructionConfiguration[] {
+  const ids = value.split(',').map((id) => id.trim());
+  const known = INSTRUCTION_CONFIGURATIONS as readonly string[];
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown configuration "${unknown.join(', ')}"; choose from ${known.join(', ')}.`,
+    );
+  }
+  return ids as InstructionConfiguration[];
+}
+
+function workloadList(value: string): string[] {
+  const names = value.split('|').map((name) => name.trim());
+  const unknown = names.filter((name) => !WORKLOADS.some((workload) => workload.name === name));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown workload "${unknown.join(', ')}"; choose from ${WORKLOADS.map((w) => `"${w.name}"`).join(', ')}.`,
+    );
+  }
+  return names;
+}
+
+function parseOptions(argv: string[]): InstructionOptions {
+  return new Command('bench --instructions')
+    .allowUnknownOption(false)
+    .option('--instructions', 'count instructions (this mode)')
+    .option(
+      '--smoke',
+      'one workload, three configurations, tiny counts: checks that it runs',
+      false,
+    )
+    .option(
+      '--only <ids>',
+      `configurations (${INSTRUCTION_CONFIGURATIONS.join(',')})`,
+      configurationList,
+      [...INSTRUCTION_CONFIGURATIONS],
+    )
+    .option('--workloads <names>', 'workloads by name, separated by |', workloadList)
+    .option(
+      '--lengths <n,n,...>',
+      `timed operations per run of a light workload (default ${FULL_LENGTHS.join(',')})`,
+      numberList,
+    )
+    .option('--output <file>', 'also write the report to this file')
+    .parse(argv)
+    .opts<InstructionOptions>();
+}
+
+function lengthsOf(weight: number, base: readonly number[]): number[] {
+  if (weight >= 1) return [...base];
+  const step = Math.max(250, Math.round((base[1] - base[0]) * weight));
+  return base.map((_, index) => Math.round(base[0] * weight) + index * step);
+}
+
+/** The child compiled once to one JavaScript file (packages left external), so that valgrind counts no TypeScript compiler. */
+function bundleChild(directory: string): string {
+  const outfile = join(directory, 'instructions-child.js');
+  buildSync({
+    entryPoints: [join(__dirname, 'child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export async function runInstructionBench(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  const smoke = options.smoke;
+  const only = smoke && argv.every((arg) => arg !== '--only') ? SMOKE.only : options.only;
+  const workloadNames =
+    options.workloads ?? (smoke ? SMOKE.workloads : WORKLOADS.map((w) => w.name));
+  const baseLengths = options.lengths ?? (smoke ? SMOKE.lengths : FULL_LENGTHS);
+  const directory = join(__dirname, '..', '.tmp');
+  mkdirSync(directory, { recursive: true });
+  const runner: SeriesRunner = {
+    script: bundleChild(directory),
+    workDirectory: directory,
+    timeoutMs: 60 * 60 * 1000,
+    onRun: (job, instructions, seconds) =>
+      process.stderr.write(
+        `bench: ${job.workload} ${job.configuration} ${job.part} ×${job.operations}: ` +
+          `${instructions.toLocaleString('en-US')} instructions in ${seconds.toFixed(1)} s\n`,
+      ),
+  };
+  const series: Series[] = [];
+  for (const name of workloadNames) {
+    const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
+    const lengths = lengthsOf(workload.weight, baseLengths);
+    const warmUp = Math.max(10, Math.round(lengths[0] / 5));
+    for (const configuration of only) {
+      series.push(
+        await countSeries(
+          {
+            configuration,
+            workload: name,
+            warmUp,
+            lengths,
+            splitCallPath: configuration === 'ours-audit',
+          },
+          runner,
+        ),
+      );
+    }
+  }
+  const report = renderInstructionReport(series, [
+    ...describeEnvironment().map((line) => line.replace(/^- /, '')),
+    `${smoke ? 'smoke' : 'full'} run; run lengths ${baseLengths.join(', ')} timed operations (heavy workloads scaled by weight)`,
+    'each figure is the slope of a least-squares line through the totals of runs that differ only in the number of timed operations (identical set-up and warm-up, node --predictable --expose-gc, full GC around the timed part); spread: the slopes between consecutive lengths',
+    'batched work is held until after the timed operations (time-based flushing off); "call path" ends the process right after them, "background" is the batched work flushed then (export, audit persistence)',
+  ]);
+  process.stdout.write(`${report}\n`);
+  if (options.output) writeFileSync(options.output, `${report}\n`);
+  return 0;
+}
