@@ -132,7 +132,8 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
   for (const name of workloadNames) {
     const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
     const lengths = lengthsOf(workload.weight, baseLengths);
-    const warmUp = Math.max(10, Math.round(lengths[0] / 5));
+    // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
+    const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
     for (const configuration of only) {
       series.push(
         await countSeries(
