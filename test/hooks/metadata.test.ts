@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sequelize } from 'sequelize';
+import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import {
   AuditTrail,
   JsonlAuditStore,
+  OtlpLogAuditStore,
   auditMiddleware,
   verifyChains,
   withAuditContext,
@@ -286,6 +288,33 @@ describe('audit metadata in a JSONL store', () => {
       );
       assert.equal(await trail.count({ metadata: { ticket: 'OPS-13' } }), 1);
       assert.deepEqual(await verifyChains(app.store), { ok: true, streams: 1, records: 4 });
+    } finally {
+      await app.stop();
+      await sequelize.close();
+    }
+  });
+});
+
+describe('audit metadata in an OTLP logs store', () => {
+  afterEach(() => resetInstrumentation());
+
+  it('sends the metadata inside the record body of each log record', async () => {
+    const { Sequelize } = await import('sequelize');
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
+    const models = await defineModels(sequelize);
+    const exporter = new InMemoryLogRecordExporter();
+    const app = new AuditedApp(new OtlpLogAuditStore({ exporter }));
+    try {
+      await ticketWorkload(models);
+      await app.flush();
+      const bodies = exporter
+        .getFinishedLogRecords()
+        .filter((log) => log.eventName === 'audit.record')
+        .map((log) => JSON.parse(String(log.body)) as AuditRecord);
+      assert.deepEqual(
+        bodies.map((body) => body.metadata),
+        [OPS_12, OPS_12, { ticket: 'OPS-13' }, undefined],
+      );
     } finally {
       await app.stop();
       await sequelize.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Sequelize } from 'sequelize';
-import { AuditTrail, verifyChains, withAuditContext } from '../../src';
+import { AuditTrail, SqlAuditStore, verifyChains, withAuditContext } from '../../src';
 import type { AuditRecordInfo } from '../../src';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation } from '../support/setup';
@@ -106,6 +106,36 @@ describeEachDialect('audit.recordHook and audit.shouldRecord', (db) => {
     assert.deepEqual(
       records.map((record) => record.metadata),
       [{ batch: 'b-7' }, { batch: 'b-7' }],
+    );
+  });
+
+  it('does not merge recordHook metadata into a record already written inside its transaction, so its chain verifies', async () => {
+    logs = new DiagCapture().start();
+    const store = new SqlAuditStore({ sequelize, table: nextTable() });
+    await store.init();
+    app = new AuditedApp(
+      store,
+      { audit: { recordHook: () => ({ late: true }) } },
+      { durability: 'transactional' },
+    );
+    await withAuditContext({ metadata: { ticket: 'OPS-12' } }, () =>
+      sequelize.transaction((transaction) =>
+        models.Ticket.create({ title: 'in tx', status: 'open', views: 0 }, { transaction }),
+      ),
+    );
+    await models.Ticket.create({ title: 'autocommit', status: 'open', views: 0 });
+    await app.flush();
+    const records = await store.find({}, { limit: 10 });
+    assert.deepEqual(
+      records.map((record) => [record.after?.title, record.metadata]),
+      [
+        ['in tx', { ticket: 'OPS-12' }],
+        ['autocommit', { late: true }],
+      ],
+    );
+    assert.deepEqual(await verifyChains(store), { ok: true, streams: 1, records: 2 });
+    assert.ok(
+      logs.messages.some((message) => message.includes('already persisted inside its transaction')),
     );
   });
 

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { AuditSpanProcessor, SqlAuditStore } from '../../../src';
-import type { AuditStore, SequelizeAuditInstrumentationConfig } from '../../../src';
+import type {
+  AuditSpanProcessorOptions,
+  AuditStore,
+  SequelizeAuditInstrumentationConfig,
+} from '../../../src';
 import { installProvider } from '../../processor/support/harness';
 import type { DialectFixture } from '../../support/dialects';
 import { configureInstrumentation } from '../../support/setup';
@@ -38,6 +42,7 @@ export class AuditedApp {
   constructor(
     readonly store: AuditStore,
     config: SequelizeAuditInstrumentationConfig = {},
+    processorOptions: Partial<AuditSpanProcessorOptions> = {},
   ) {
     configureInstrumentation(config);
     this.processor = new AuditSpanProcessor({
@@ -45,6 +50,7 @@ export class AuditedApp {
       streamId: 'hooks-app',
       spool: { directory: this.spool },
       closeStoreOnShutdown: false,
+      ...processorOptions,
     });
     this.provider = installProvider(this.processor);
   }
