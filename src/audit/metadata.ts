@@ -32,15 +32,46 @@ export function boundMetadata(
   raw: Readonly<Record<string, unknown>> | undefined,
   redactor: FieldRedactor,
 ): RecordMetadata | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const entries: Array<[string, AuditMetadataValue]> = [];
+  return limitKeys(storableEntries(raw, redactor));
+}
+
+/**
+ * `base` (already bounded) with `extra` bounded and merged over it, the key limit applied to
+ * the whole; `undefined` when both are empty. Values of `base` are not redacted twice.
+ */
+export function mergeMetadata(
+  base: RecordMetadata | undefined,
+  extra: Readonly<Record<string, unknown>> | undefined,
+  redactor: FieldRedactor,
+): RecordMetadata | undefined {
+  const added = storableEntries(extra, redactor);
+  if (added.length === 0) return base;
+  const replaced = new Set(added.map(([key]) => key));
+  const kept = Object.entries(base ?? {}).filter(([key]) => !replaced.has(key));
+  return limitKeys([...kept, ...added]);
+}
+
+type Entry = [string, AuditMetadataValue];
+
+/** The storable, redacted entries of raw metadata (the last one wins for a repeated key). */
+function storableEntries(
+  raw: Readonly<Record<string, unknown>> | undefined,
+  redactor: FieldRedactor,
+): Entry[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const entries = new Map<string, AuditMetadataValue>();
   for (const [rawKey, rawValue] of Object.entries(raw)) {
     const value = storableValue(rawValue);
     if (value === undefined) continue;
     const key = safeKey(rawKey);
-    if (!redactor.isRedacted(key)) entries.push([key, value]);
-    else if (!redactor.dropsFields) entries.push([key, redactedValue(redactor, value)]);
+    if (!redactor.isRedacted(key)) entries.set(key, value);
+    else if (!redactor.dropsFields) entries.set(key, redactedValue(redactor, value));
   }
+  return [...entries];
+}
+
+/** The first `MAX_METADATA_KEYS` entries in key order, and a count of the others. */
+function limitKeys(entries: Entry[]): RecordMetadata | undefined {
   if (entries.length === 0) return undefined;
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const kept = entries.slice(0, MAX_METADATA_KEYS);
@@ -49,16 +80,6 @@ export function boundMetadata(
   const dropped = entries.length - kept.length;
   if (dropped > 0) metadata[METADATA_TRUNCATED_KEY] = `[truncated: ${dropped} keys]`;
   return sortedKeys(metadata);
-}
-
-/** `base` with `extra` merged over it, bounded again; `undefined` when both are empty. */
-export function mergeMetadata(
-  base: RecordMetadata | undefined,
-  extra: Readonly<Record<string, unknown>> | undefined,
-  redactor: FieldRedactor,
-): RecordMetadata | undefined {
-  if (!extra) return base;
-  return boundMetadata({ ...base, ...extra }, redactor);
 }
 
 /** Writes `audit.metadata.<key>` attributes. */

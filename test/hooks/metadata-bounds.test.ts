@@ -6,6 +6,7 @@ import {
   MAX_METADATA_KEY_LENGTH,
   MAX_METADATA_VALUE_BYTES,
   boundMetadata,
+  mergeMetadata,
 } from '../../src/audit/metadata';
 import { FieldRedactor } from '../../src/audit/redaction';
 import { DEFAULT_REDACTED_FIELDS } from '../../src';
@@ -79,6 +80,32 @@ describe('metadata bounds', () => {
     );
     const dropping = new FieldRedactor(['token'], 'drop');
     assert.deepEqual(boundMetadata({ token: 't', ip: '1' }, dropping), { ip: '1' });
+  });
+});
+
+describe('merging metadata a recordHook returns', () => {
+  it('bounds and redacts what is added, never redacting the kept values twice', () => {
+    const hashing = new FieldRedactor(['token'], 'hash', 'k');
+    const base = boundMetadata({ token: 't', ip: '1' }, hashing);
+    const merged = mergeMetadata(base, { apiToken: 'x', token: 'u', note: 'n' }, hashing);
+    assert.equal(merged?.ip, '1');
+    assert.equal(merged?.note, 'n');
+    assert.equal(merged?.apiToken, 'x');
+    assert.equal(merged?.token, boundMetadata({ token: 'u' }, hashing)?.token);
+    assert.match(String(merged?.token), /^hmac-sha256:[0-9a-f]{64}$/);
+    const again = mergeMetadata(merged, { extra: 1 }, hashing);
+    assert.equal(again?.token, merged?.token, 'a kept hashed value is not hashed again');
+  });
+
+  it('applies the key limit to the merged whole', () => {
+    const base = boundMetadata(
+      Object.fromEntries(Array.from({ length: MAX_METADATA_KEYS }, (_, i) => [`a${i}`, i])),
+      maskingRedactor,
+    );
+    const merged = mergeMetadata(base, { b: 1, c: 2 }, maskingRedactor);
+    assert.equal(merged?._truncated, '[truncated: 2 keys]');
+    assert.equal(merged?.b, undefined);
+    assert.deepEqual(mergeMetadata(base, {}, maskingRedactor), base);
   });
 });
 

@@ -140,7 +140,7 @@ describeEachDialect('audit metadata end to end', (db) => {
     assert.deepEqual(await verifyChains(app.store), { ok: true, streams: 1, records: 4 });
   });
 
-  it('merges nested contexts key by key and takes metadata from the auditMiddleware resolver', async () => {
+  it('merges nested contexts key by key, takes metadata from the auditMiddleware resolver, and puts it on statement-level records', async () => {
     app = AuditedApp.sql(db, nextTable());
     await withAuditContext({ metadata: { ip: '10.0.0.7', ticket: 'OPS-1' } }, () =>
       withAuditContext({ metadata: { ticket: 'OPS-2' } }, () =>
@@ -154,13 +154,18 @@ describeEachDialect('audit metadata end to end', (db) => {
     await middleware({ ip: '192.0.2.1' }, {}, () =>
       models.Ticket.create({ title: 'web', status: 'open', views: 0 }),
     );
+    const table = sequelize.getQueryInterface().quoteIdentifier('Tickets');
+    await withAuditContext({ metadata: { job: 'raw' } }, () =>
+      sequelize.query(`UPDATE ${table} SET views = 5`),
+    );
     await app.flush();
     const records = await app.store.find({}, { limit: 10 });
     assert.deepEqual(
-      records.map((record) => record.metadata),
+      records.map((record) => [record.granularity, record.metadata]),
       [
-        { ip: '10.0.0.7', ticket: 'OPS-2' },
-        { ip: '192.0.2.1', userAgent: 'curl/8' },
+        ['row', { ip: '10.0.0.7', ticket: 'OPS-2' }],
+        ['row', { ip: '192.0.2.1', userAgent: 'curl/8' }],
+        ['statement', { job: 'raw' }],
       ],
     );
   });
