@@ -27,6 +27,12 @@ export const ATTR_AUDIT_STATEMENT_WHERE = 'audit.statement.where';
 export const ATTR_AUDIT_STATEMENT_AFFECTED_ROWS = 'audit.statement.affected_rows';
 export const ATTR_AUDIT_EVENT_ID = 'audit.event.id';
 export const ATTR_AUDIT_OCCURRED_AT = 'audit.occurred_at';
+/** Prefix of the audit context's metadata attributes: `audit.metadata.<key>`. */
+export const ATTR_AUDIT_METADATA_PREFIX = 'audit.metadata.';
+/** Counter of the records `audit.shouldRecord` and the noise options left out. */
+export const METRIC_AUDIT_RECORDS_SKIPPED = 'audit.records.skipped';
+/** Why a record was skipped: `should_record`, `ignored_changes`, `operation`. */
+export const ATTR_AUDIT_SKIP_REASON = 'audit.skip.reason';
 
 /** What a redacted value holds in `audit.before`/`audit.after` and in masked query parameters. */
 export const REDACTED_MARKER = '[REDACTED]';

@@ -14,6 +14,26 @@ export interface AuditActor {
   type?: string;
 }
 
+/** A metadata value: text, a number or a boolean. */
+export type AuditMetadataValue = string | number | boolean;
+
+/**
+ * Data of your own attached to every record of a unit of work (paper_trail's `meta`,
+ * django-auditlog's `additional_data`): a flat map of strings, numbers and booleans. It
+ * travels as `audit.metadata.<key>` span attributes and one JSON `metadata` column, is part of
+ * the hashed record, and can be filtered on with `trail.changes({ metadata })`.
+ *
+ * Bounds (never an exception into the application): at most 32 keys (the rest are dropped
+ * and counted in a `_truncated` key); keys are cut to 64 characters and characters other than
+ * letters, digits, `_`, `-`, `.` and `:` become `_`; text values are cut to 1024 bytes with a
+ * `[truncated: N bytes]` marker. A key named like a secret (`password`, `token`, the
+ * `audit.redact` list) is redacted like a row field.
+ *
+ * @example
+ * { ip: '10.0.0.7', ticket: 'OPS-12', attempt: 2, dryRun: false }
+ */
+export type AuditMetadata = Readonly<Record<string, AuditMetadataValue>>;
+
 /**
  * The audit context of a unit of work, set with `withAuditContext` or `auditMiddleware`.
  *
@@ -29,6 +49,13 @@ export interface AuditContext {
   reason?: string;
   /** Request id; the active trace id when not given. */
   requestId?: string;
+  /**
+   * Data of your own for every record of this unit of work. Nested contexts merge key by
+   * key (the inner value wins).
+   * @default {}
+   * @example metadata: { ip: req.ip, userAgent: req.get('user-agent') ?? '', ticket: 'OPS-12' }
+   */
+  metadata?: AuditMetadata;
 }
 
 /**
@@ -64,6 +91,8 @@ export interface AuditEvent {
   statement?: string;
   /** Statement-level records: rows the statement affected. */
   affectedRows?: number;
+  /** The audit context's metadata (and what `recordHook` added), bounded and redacted. */
+  metadata?: Record<string, AuditMetadataValue>;
 }
 
 /** An audit event as persisted: with its place in its writer's hash chain. */
@@ -108,6 +137,56 @@ export interface QueryResponseInfo extends QueryRequestInfo {
   error?: Error;
 }
 
+/**
+ * What `audit.recordHook` and `audit.shouldRecord` see of one audit record: a read-only copy
+ * (frozen), values after redaction. No Sequelize internals.
+ */
+export interface AuditRecordInfo {
+  readonly operation: AuditOperation;
+  readonly granularity: AuditGranularity;
+  /** Model name, when the record comes from a model. */
+  readonly model?: string;
+  readonly table: string;
+  readonly dbSystem: string;
+  readonly namespace?: string;
+  /** Primary key as text (canonical JSON for composite keys); null when unknown. */
+  readonly recordId: string | null;
+  readonly changedFields: readonly string[];
+  readonly before: Readonly<Record<string, unknown>> | null;
+  readonly after: Readonly<Record<string, unknown>> | null;
+  readonly actor?: Readonly<AuditActor>;
+  readonly tenantId?: string;
+  readonly reason?: string;
+  readonly requestId?: string;
+  readonly transactionId?: string;
+  /** The record's metadata so far (bounded and redacted). */
+  readonly metadata: AuditMetadata;
+}
+
+/**
+ * Called for each audit record just before it is emitted, with the audit span. It may add
+ * attributes to the span and return metadata to merge into the record (bounded and redacted
+ * like the context's). Errors are logged through the instrumentation's logger and the record
+ * is kept unchanged.
+ *
+ * @example
+ * recordHook: (span, info) => {
+ *   span.setAttribute('app.region', 'eu');
+ *   return info.model === 'Invoice' ? { ledger: 'main' } : undefined;
+ * }
+ */
+export type AuditRecordHook = (span: Span, info: AuditRecordInfo) => AuditMetadata | void;
+
+/**
+ * Decides whether a record is kept: return `false` to drop it. Dropped records are counted
+ * by the `audit.records.skipped` counter (attribute `audit.model`). Errors are logged and the
+ * record is kept.
+ *
+ * @example
+ * shouldRecord: (info) => !(info.model === 'Session' && info.actor?.type === 'system')
+ */
+export type AuditShouldRecord = (info: AuditRecordInfo) => boolean;
+
 /** A field matcher: an exact (case-insensitive) name or a regular expression. */
 export type FieldMatcher = string | RegExp;
 
@@ -124,6 +203,19 @@ export interface ModelAuditOptions {
   excludeFields?: string[];
   /** Extra fields to redact for this model. @default [] */
   redact?: FieldMatcher[];
+  /**
+   * An update of this model whose changed fields are all in this list makes no record (in
+   * addition to the global `audit.ignoreChangesTo`).
+   * @default []
+   * @example ignoreChangesTo: ['lastSeenAt']
+   */
+  ignoreChangesTo?: string[];
+  /**
+   * Only these operations of this model make records.
+   * @default all operations
+   * @example onlyOperations: ['delete', 'soft_delete']
+   */
+  onlyOperations?: AuditOperation[];
 }
 
 /** Audit configuration. */
@@ -159,6 +251,26 @@ export interface AuditConfig {
   rawQueries?: boolean;
   /** Keep before/after values out of exported audit spans (the audit store still gets them). @default false */
   omitValuesFromSpans?: boolean;
+  /**
+   * Called for each record before it is emitted; may add span attributes and return
+   * metadata to merge. See `AuditRecordHook`.
+   * @default undefined
+   * @example recordHook: (span, info) => span.setAttribute('app.region', 'eu')
+   */
+  recordHook?: AuditRecordHook;
+  /**
+   * Return `false` to drop a record. See `AuditShouldRecord`.
+   * @default undefined (every record is kept)
+   * @example shouldRecord: (info) => info.model !== 'Session'
+   */
+  shouldRecord?: AuditShouldRecord;
+  /**
+   * An update whose changed fields are all in this list makes no record; the fields still
+   * appear in before/after of the records that are made. Per model too (`models.X.ignoreChangesTo`).
+   * @default []
+   * @example ignoreChangesTo: ['updatedAt']
+   */
+  ignoreChangesTo?: string[];
 }
 
 /**

@@ -13,14 +13,16 @@ const AUDIT_CONTEXT_KEY = createContextKey('otel-sequelize-audit audit context')
 
 /**
  * Runs `fn` with an audit context: every row changed inside it (and inside the async work it
- * starts) is credited to that actor, tenant and reason. Nested calls override the outer
- * values field by field inside and restore them after. The request id defaults to the trace id
+ * starts) is credited to that actor, tenant and reason, and carries its `metadata`. Nested
+ * calls override the outer values field by field inside (metadata key by key) and restore
+ * them after. The request id defaults to the trace id
  * active when `withAuditContext` is entered (a random id when no trace is active), so every
  * record of one request shares it.
  *
  * @example
  * await withAuditContext({ actor: { id: 'nightly-job', type: 'service' }, reason: 'cleanup' }, () =>
  *   Order.destroy({ where: { status: 'stale' } }));
+ * await withAuditContext({ actor: { id: 'u1' }, metadata: { ip: '10.0.0.7', ticket: 'OPS-12' } }, fn);
  */
 export function withAuditContext<T>(auditContext: AuditContext, fn: () => T): T {
   const active = context.active();
@@ -48,6 +50,7 @@ function mergeContexts(
     if (value !== undefined) Object.assign(merged, { [key]: value });
   }
   if (inner.actor) merged.actor = { ...inner.actor };
+  if (inner.metadata) merged.metadata = Object.freeze({ ...outer?.metadata, ...inner.metadata });
   return merged;
 }
 

@@ -1,5 +1,5 @@
 import { context, diag, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { Tracer } from '@opentelemetry/api';
+import type { Span, Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditEvent } from '../types';
 import { eventToAttributes, rememberCarriedEvent } from './event-attributes';
@@ -15,6 +15,11 @@ export interface EmitOptions {
   readonly outcome?: AuditEvent['outcome'];
   /** Receivers that already persisted these events inside the transaction. */
   readonly alreadyPersisted?: ReadonlySet<AuditEventReceiver>;
+  /**
+   * Called with each audit span before its event is delivered (the user's `recordHook`);
+   * `persisted` says the event is stored already. It may add metadata to the event.
+   */
+  readonly beforeEmit?: (span: Span, event: AuditEvent, persisted: boolean) => void;
 }
 
 /**
@@ -55,6 +60,7 @@ function emitOne(pending: PendingAuditEvent, options: EmitOptions): void {
     },
     parent,
   );
+  options.beforeEmit?.(span, event, (options.alreadyPersisted?.size ?? 0) > 0);
   const viaPipeline =
     span.isRecording() && !options.omitValuesFromSpans && !options.alreadyPersisted?.size;
   if (viaPipeline) rememberCarriedEvent(span, event);

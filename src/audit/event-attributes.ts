@@ -25,6 +25,7 @@ import {
   ATTR_AUDIT_TRANSACTION_ID,
 } from '../semconv';
 import type { AuditEvent, AuditGranularity, AuditOperation } from '../types';
+import { addMetadataAttributes, metadataFromAttributes } from './metadata';
 
 /*
  * The audit span is the transport of an audit event: every field of the event is written to
@@ -77,6 +78,7 @@ export function eventToAttributes(
   setIfDefined(attributes, ATTR_AUDIT_OUTCOME, event.outcome);
   setIfDefined(attributes, ATTR_AUDIT_STATEMENT_WHERE, event.statement);
   setIfDefined(attributes, ATTR_AUDIT_STATEMENT_AFFECTED_ROWS, event.affectedRows);
+  addMetadataAttributes(attributes, event.metadata);
   return attributes;
 }
 
@@ -126,6 +128,7 @@ export function attributesToEvent(
   assignIfDefined(event, 'statement', stringAttr(attributes, ATTR_AUDIT_STATEMENT_WHERE));
   const affected = attributes[ATTR_AUDIT_STATEMENT_AFFECTED_ROWS];
   if (typeof affected === 'number') event.affectedRows = affected;
+  assignIfDefined(event, 'metadata', metadataFromAttributes(attributes));
   return event;
 }
 

@@ -24,6 +24,8 @@ type Next = (...args: unknown[]) => unknown;
  *
  * @example
  * app.use(auditMiddleware((req) => ({ actor: { id: req.user.id, type: 'user' }, tenant: req.tenant })));
+ * // with metadata on every record of the request:
+ * app.use(auditMiddleware((req) => ({ actor: { id: req.user.id }, metadata: { ip: req.ip } })));
  * // Koa: app.use(auditMiddleware((ctx) => ({ actor: { id: ctx.state.user.id } })));
  */
 export function auditMiddleware<Request = unknown>(

@@ -13,12 +13,15 @@ import type {
   RowChange,
   StatementChange,
 } from './record-builder';
+import type { RecordPolicies } from './record-hooks';
 import { TransactionBuffers } from './transaction-buffer';
 
 /** What the recorder needs from the instrumentation, read on every use (config can change). */
 export interface RecorderDeps {
   tracer(): Tracer;
   settings(): AuditSettings;
+  /** The user's hooks and noise rules (`recordHook`, `shouldRecord`, `ignoreChangesTo`, ...). */
+  readonly policies: RecordPolicies;
 }
 
 /**
@@ -56,13 +59,19 @@ export class AuditRecorder {
     const events: PendingAuditEvent[] = [];
     for (const change of changes) {
       const pending = buildRowEvent(change, origin, settings);
-      if (pending) events.push(pending);
+      if (pending && this.admits(pending, origin, settings)) events.push(pending);
     }
     this.dispatch(events, transaction);
   }
 
   recordStatement(change: StatementChange, transaction: TransactionLike | undefined): void {
-    this.dispatch([buildStatementEvent(change, this.originNow(transaction))], transaction);
+    const origin = this.originNow(transaction);
+    const pending = buildStatementEvent(change, origin);
+    if (this.admits(pending, origin, this.settings)) this.dispatch([pending], transaction);
+  }
+
+  private admits(pending: PendingAuditEvent, origin: CaptureOrigin, settings: AuditSettings) {
+    return this.deps.policies.admit(pending.event, origin.auditContext, settings);
   }
 
   /** Emits events now (after a commit, or for autocommit writes). */
@@ -70,9 +79,12 @@ export class AuditRecorder {
     events: readonly PendingAuditEvent[],
     options: Pick<EmitOptions, 'outcome' | 'alreadyPersisted'> = {},
   ): void {
+    const settings = this.settings;
     emitAuditEvents(events, {
       tracer: this.deps.tracer(),
-      omitValuesFromSpans: this.settings.omitValuesFromSpans,
+      omitValuesFromSpans: settings.omitValuesFromSpans,
+      beforeEmit: (span, event, persisted) =>
+        this.deps.policies.beforeEmit(span, event, settings, persisted),
       ...options,
     });
   }

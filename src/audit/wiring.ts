@@ -1,4 +1,4 @@
-import type { DiagLogger, Tracer } from '@opentelemetry/api';
+import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { ModelCallInterceptor } from '../sequelize/model-call';
 import type { QueryInterceptor } from '../sequelize/query-call';
 import type { TransactionInterceptor } from '../sequelize/transaction-call';
@@ -7,6 +7,7 @@ import { resolveAuditSettings } from './audit-settings';
 import { createModelInterceptor } from './capture/model-capture';
 import { createQueryInterceptor } from './capture/query-capture';
 import { AuditRecorder } from './recorder';
+import { RecordPolicies } from './record-hooks';
 import { createTransactionInterceptor } from './transaction-capture';
 
 /** What the audit side needs from the instrumentation. */
@@ -14,6 +15,8 @@ export interface AuditWiringDeps {
   tracer(): Tracer;
   config(): SequelizeAuditInstrumentationConfig;
   diag: DiagLogger;
+  /** The instrumentation's meter (for the skipped-records counter). */
+  meter(): Meter;
 }
 
 /** The interceptors through which audit capture joins the patched Sequelize methods. */
@@ -28,6 +31,11 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
   const recorder = new AuditRecorder({
     tracer: deps.tracer,
     settings: () => resolveAuditSettings(deps.config().audit, deps.diag),
+    policies: new RecordPolicies({
+      config: () => deps.config().audit,
+      diag: deps.diag,
+      meter: deps.meter,
+    }),
   });
   return {
     modelInterceptors: [createModelInterceptor(recorder)],

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { ChangesQuery } from '../query/trail-types';
 import type { AuditOperation } from '../types';
@@ -14,6 +14,7 @@ export interface FilterOptions {
   trace?: string;
   since?: Date;
   until?: Date;
+  meta?: Record<string, string>;
 }
 
 export function addFilterOptions(command: Command): Command {
@@ -28,7 +29,23 @@ export function addFilterOptions(command: Command): Command {
     .option('--since <date>', 'changes at or after this moment (ISO 8601, or 12h, 7d ago)', (v) =>
       parseMoment(v),
     )
-    .option('--until <date>', 'changes before this moment', (v) => parseMoment(v));
+    .option('--until <date>', 'changes before this moment', (v) => parseMoment(v))
+    .option(
+      '--meta <key=value>',
+      'only changes whose metadata has this value (repeat for several keys: all must match)',
+      collectMeta,
+    );
+}
+
+/** Collects repeated `--meta key=value` options into one map. */
+export function collectMeta(text: string, previous: Record<string, string> = {}) {
+  const equals = text.indexOf('=');
+  if (equals < 1) {
+    throw new InvalidArgumentError(
+      `"${text}" is not a metadata filter: use key=value, e.g. --meta ticket=OPS-12.`,
+    );
+  }
+  return { ...previous, [text.slice(0, equals)]: text.slice(equals + 1) };
 }
 
 export function queryOf(options: FilterOptions): ChangesQuery {
@@ -40,5 +57,6 @@ export function queryOf(options: FilterOptions): ChangesQuery {
     traceId: options.trace,
     since: options.since,
     until: options.until,
+    metadata: options.meta,
   };
 }

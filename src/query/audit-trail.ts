@@ -253,6 +253,7 @@ function toFilter(query: ChangesQuery): AuditRecordFilter {
     traceId: query.traceId,
     since: query.since,
     until: query.until,
+    metadata: query.metadata,
   };
 }
 

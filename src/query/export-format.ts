@@ -32,6 +32,7 @@ export const CSV_COLUMNS = [
   'outcome',
   'statement',
   'affectedRows',
+  'metadata',
 ] as const;
 
 type CsvColumn = (typeof CSV_COLUMNS)[number];

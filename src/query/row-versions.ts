@@ -18,6 +18,7 @@ export function toVersion(record: AuditRecord, version: number, status: RowStatu
     operation: record.operation,
     actor: record.actor,
     traceId: record.traceId,
+    ...(record.metadata && { metadata: record.metadata }),
     status,
     changes: changesOf(record),
     record,

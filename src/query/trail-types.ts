@@ -35,6 +35,8 @@ export interface RowVersion {
   operation: AuditOperation;
   actor?: AuditActor;
   traceId?: string;
+  /** The record's metadata, when it has any. */
+  metadata?: Readonly<Record<string, string | number | boolean>>;
   /** Where the row stands after this version. */
   status: RowStatus;
   /** The fields this version changed, with their values before and after. */
@@ -111,6 +113,11 @@ export interface ChangesQuery {
   since?: Date;
   /** Records that occurred before this moment. */
   until?: Date;
+  /**
+   * Records whose metadata has every one of these keys with this value (compared as text).
+   * @example metadata: { ticket: 'OPS-12' }
+   */
+  metadata?: Readonly<Record<string, string | number | boolean>>;
   /** Oldest first (`asc`) or newest first (`desc`). @default 'asc' */
   order?: 'asc' | 'desc';
 }

@@ -13,6 +13,11 @@ export interface AuditRecordFilter {
   since?: Date;
   /** occurredAt < until */
   until?: Date;
+  /**
+   * Every key must be in the record's metadata with this value, compared as text (so `3` and
+   * `'3'` match the same records).
+   */
+  metadata?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Keyset position in the (occurredAt, stream, seq) order. */

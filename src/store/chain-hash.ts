@@ -47,6 +47,9 @@ function normalize(event: AuditEvent): Normalized {
   normalized.dbSystem = String(event.dbSystem);
   normalized.eventId = String(event.eventId);
   normalized.granularity = event.granularity === 'statement' ? 'statement' : 'row';
+  // Absent or empty metadata adds nothing, so records without it hash as they always did.
+  const metadata = normalizeMetadata(event.metadata);
+  if (metadata) normalized.metadata = metadata;
   copyText(normalized, 'model', event.model);
   copyText(normalized, 'namespace', event.namespace);
   normalized.occurredAt = normalizeTimestamp(event.occurredAt);
@@ -128,6 +131,21 @@ function jsonObjectOrNull(value: Record<string, unknown> | null | undefined): {
     return { value: null, ordered: true };
   }
   return { value: json, ordered: isCanonicalOrdered(json) };
+}
+
+/** Metadata with its keys sorted and only text, finite numbers and booleans kept. */
+function normalizeMetadata(metadata: AuditEvent['metadata']): AuditEvent['metadata'] {
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  const keys = Object.keys(metadata).sort();
+  if (keys.length === 0) return undefined;
+  const result: NonNullable<AuditEvent['metadata']> = {};
+  for (const key of keys) {
+    const value: unknown = metadata[key];
+    if (typeof value === 'string' || typeof value === 'boolean') result[key] = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) result[key] = value;
+    else if (value !== null && value !== undefined) result[key] = String(value);
+  }
+  return result;
 }
 
 type OptionalText =

@@ -16,7 +16,22 @@ export function matchesFilter(record: AuditRecord, filter: AuditRecordFilter): b
     (filter.stream === undefined || record.stream === filter.stream) &&
     (filter.traceId === undefined || record.traceId === filter.traceId) &&
     (filter.since === undefined || time >= filter.since.getTime()) &&
-    (filter.until === undefined || time < filter.until.getTime())
+    (filter.until === undefined || time < filter.until.getTime()) &&
+    (filter.metadata === undefined || metadataMatches(record, filter.metadata))
+  );
+}
+
+/** Every filter key is in the record's metadata with the same text form. */
+function metadataMatches(
+  record: AuditRecord,
+  wanted: NonNullable<AuditRecordFilter['metadata']>,
+): boolean {
+  const metadata = record.metadata;
+  return Object.keys(wanted).every(
+    (key) =>
+      metadata !== undefined &&
+      Object.prototype.hasOwnProperty.call(metadata, key) &&
+      String(metadata[key]) === String(wanted[key]),
   );
 }
 

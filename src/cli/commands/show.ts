@@ -51,6 +51,10 @@ async function printState(
   await out.line(
     `${out.colors.bold(rowName(state.table, state.recordId))}${when}: ${state.status}${by}`,
   );
+  if (version?.metadata) {
+    const pairs = Object.entries(version.metadata).map(([key, value]) => `${key}=${value}`);
+    await out.line(`metadata: ${pairs.join(', ')}`);
+  }
   const values = options.includeDeleted ? state.lastValues : state.row;
   if (!values) return;
   const changed = new Set(version?.changes.map((c) => c.field));

@@ -50,6 +50,7 @@ export const AUDIT_COLUMNS: readonly AuditColumn[] = [
   { name: 'outcome', kind: 'shortText', nullable: true, write: (r) => text(r.outcome) },
   { name: 'statement', kind: 'text', nullable: true, write: (r) => text(r.statement) },
   { name: 'affected_rows', kind: 'bigint', nullable: true, write: (r) => r.affectedRows ?? null },
+  { name: 'metadata', kind: 'json', nullable: true, write: (r) => json(r.metadata) },
 ];
 
 /** A row as the driver returns it. */
@@ -102,7 +103,19 @@ export function rowToEvent(row: AuditRow): AuditEvent {
   if (row.affected_rows !== null && row.affected_rows !== undefined) {
     event.affectedRows = Number(row.affected_rows);
   }
+  const metadata = sortedMetadata(parseJson(row.metadata) as AuditEvent['metadata'] | null);
+  if (metadata) event.metadata = metadata;
   return event;
+}
+
+/** Metadata with its keys in code-unit order again (PostgreSQL's JSONB reorders them). */
+function sortedMetadata(metadata: AuditEvent['metadata'] | null): AuditEvent['metadata'] {
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  const keys = Object.keys(metadata).sort();
+  if (keys.length === 0) return undefined;
+  const sorted: NonNullable<AuditEvent['metadata']> = {};
+  for (const key of keys) sorted[key] = metadata[key];
+  return sorted;
 }
 
 /** A sealed row as a record. */

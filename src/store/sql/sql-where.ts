@@ -24,7 +24,27 @@ export function filterConditions(sql: SqlQuoting, filter: AuditRecordFilter): st
   equal('trace_id', filter.traceId);
   if (filter.since) conditions.push(`${q('occurred_at')} >= ${time(sql, filter.since)}`);
   if (filter.until) conditions.push(`${q('occurred_at')} < ${time(sql, filter.until)}`);
+  for (const [key, value] of Object.entries(filter.metadata ?? {})) {
+    conditions.push(`${metadataText(sql, key)} = ${escape(String(value))}`);
+  }
   return conditions;
+}
+
+/**
+ * The text form of one metadata key (`'true'`, `'3'`, `'OPS-12'`; NULL when absent), the same
+ * on every dialect: PostgreSQL `->>`, MySQL/MariaDB `JSON_UNQUOTE(JSON_EXTRACT())`, SQLite
+ * `json_extract` (which gives booleans as 1/0, hence the `json_type` case).
+ */
+function metadataText(sql: SqlQuoting, key: string): string {
+  const { q, escape } = sql;
+  const column = q('metadata');
+  if (sql.family === 'postgres') return `(${column}->>${escape(key)})`;
+  const path = escape(`$."${key.replace(/["\\]/g, '')}"`);
+  if (sql.family === 'mysql') return `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${path}))`;
+  return (
+    `(CASE json_type(${column}, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
+    `ELSE CAST(json_extract(${column}, ${path}) AS TEXT) END)`
+  );
 }
 
 /** Keyset condition: strictly after `cursor` in (occurred_at, stream, seq) order. */
