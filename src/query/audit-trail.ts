@@ -196,14 +196,17 @@ export class AuditTrail {
     versionNumber(toVersion);
     let target: FoldedVersion | undefined;
     let latest: FoldedVersion | undefined;
+    const changedSince = new Set<string>();
     for await (const folded of this.walk(table, recordId)) {
+      if (target) for (const change of folded.version.changes) changedSince.add(change.field);
       if (folded.version.version === toVersion) target = folded;
       latest = folded;
     }
     if (!target) throw missingVersion(table, recordId, toVersion, latest?.version.version ?? 0);
     const options = { includeSoftDeleted: true };
     const current = rowState(table, recordId, latest, options);
-    return planRevert(current, rowState(table, recordId, target, options), toVersion);
+    const targetState = rowState(table, recordId, target, options);
+    return planRevert(current, targetState, toVersion, changedSince);
   }
 
   /** Walks every hash chain of the store; reports the first break. */
