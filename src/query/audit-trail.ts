@@ -1,4 +1,5 @@
 import type { AuditRecordFilter, AuditStore } from '../store/audit-store';
+import { openAuditStore } from '../store/open-store';
 import { verifyChains } from '../store/verify-chains';
 import type { AuditRecord, VerifyResult } from '../types';
 import { followRecords } from './follow';
@@ -56,6 +57,19 @@ export class AuditTrail {
   ) {
     this.pageSize = positive(options.pageSize ?? 100, 'pageSize');
     this.batchSize = positive(options.batchSize ?? 1000, 'batchSize');
+  }
+
+  /**
+   * A trail over the store a URL names, opened read-only: nothing is created or altered, and a
+   * missing table or file fails with `AuditStoreNotFoundError` naming what does exist. Close it
+   * with `trail.store.close()`.
+   *
+   * @example
+   * const trail = await AuditTrail.open('postgres://audit@db/app?table=audit_log');
+   * try { await trail.verify(); } finally { await trail.store.close(); }
+   */
+  static async open(url: string, options: AuditTrailOptions = {}): Promise<AuditTrail> {
+    return new AuditTrail(await openAuditStore(url, { mode: 'read' }), options);
   }
 
   /** Every version of a row, oldest first, one page at a time. */
