@@ -36,7 +36,12 @@ export async function openAuditStore(
   options: OpenAuditStoreOptions = {},
 ): Promise<AuditStore> {
   const store = createAuditStore(url, options);
-  await store.init();
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   return store;
 }
 

@@ -408,11 +408,21 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return (await this.query(sql, { type: 'SELECT' })) as AuditRow[];
   }
 
+  /**
+   * Every statement names its transaction: the one given (transactional durability), else
+   * `null`, so that a CLS transaction of the application (`Sequelize.useCLS`) is never joined
+   * and nothing of the store's is rolled back with it.
+   */
   private query(sql: string, options: Record<string, unknown>): Promise<unknown> {
     const sequelize = this.sequelize;
     if (!sequelize) return Promise.reject(new Error(`AuditStore "${this.name}": closed`));
     return runAsStore(() =>
-      sequelize.query(sql, { ...options, logging: false, [AUDIT_STORE_QUERY_OPTION]: true }),
+      sequelize.query(sql, {
+        transaction: null,
+        ...options,
+        logging: false,
+        [AUDIT_STORE_QUERY_OPTION]: true,
+      }),
     );
   }
 }
