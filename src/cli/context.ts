@@ -3,6 +3,7 @@ import { AuditTrail } from '../query/audit-trail';
 import type { AuditStore } from '../store/audit-store';
 import { badInput } from './cli-error';
 import { openStore } from './open-store';
+import type { OpenOptions } from './open-store';
 import { Output } from './output';
 import { describeStoreFailure, redactUrl } from './store-errors';
 
@@ -27,13 +28,14 @@ export interface CommandContext {
 }
 
 /**
- * Opens the store named by `--store` or AUDIT_STORE_URL, runs a command's body, and closes the
- * store whatever happens. Store failures become one line with an exit code.
+ * Opens the store named by `--store` or AUDIT_STORE_URL (read-only unless `openOptions` say
+ * otherwise), runs a command's body, and closes the store whatever happens. Store failures
+ * become one line with an exit code.
  */
 export async function runWithStore(
   command: Command,
   body: (context: CommandContext) => Promise<void>,
-  { create = false }: { create?: boolean } = {},
+  openOptions: OpenOptions = {},
 ): Promise<void> {
   const options = command.optsWithGlobals<GlobalOptions>();
   const url = options.store; // commander falls back on AUDIT_STORE_URL
@@ -45,7 +47,7 @@ export async function runWithStore(
     throw badInput(`--trace-url "${traceUrl}" has no {traceId} placeholder`);
   }
   const label = redactUrl(url);
-  const store = await openStore(url, { create });
+  const store = await openStore(url, openOptions);
   const out = new Output(options.json === true, options.color !== false);
   try {
     await body({ store, trail: new AuditTrail(store), out, traceUrl, progress: options.progress });

@@ -1,29 +1,33 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AuditStore } from '../store/audit-store';
 import { createAuditStore } from '../store/open-store';
-import { badInput, CliError, EXIT } from './cli-error';
+import { badInput } from './cli-error';
 import { describeStoreFailure, redactUrl } from './store-errors';
 
+/**
+ * How a command opens its store: `read` (every read command) never creates nor alters a table
+ * or file; `write` (`prune`) changes an existing trail only; `create` (`migrate`) creates what
+ * is missing.
+ */
+export type StoreAccess = 'read' | 'write' | 'create';
+
 export interface OpenOptions {
-  /** Create what is missing (`migrate`); other commands never create a file or table. */
-  create: boolean;
+  /** @default 'read' */
+  access?: StoreAccess;
+  /** Same as `access: 'create'` (kept for commands written before `access`). */
+  create?: boolean;
 }
 
 /** Opens and initializes the store a URL names; every failure becomes one line and an exit code. */
-export async function openStore(url: string, options: OpenOptions): Promise<AuditStore> {
+export async function openStore(url: string, options: OpenOptions = {}): Promise<AuditStore> {
+  const access = options.create ? 'create' : (options.access ?? 'read');
   let store: AuditStore;
   try {
-    store = createAuditStore(url);
+    store = createAuditStore(url, {
+      mode: access === 'read' ? 'read' : 'write',
+      create: access === 'create',
+    });
   } catch (error) {
     throw badInput(error instanceof Error ? error.message : String(error));
-  }
-  const file = localFile(url);
-  if (!options.create && file && !existsSync(file)) {
-    throw new CliError(
-      `the audit store ${url} does not exist (no file ${file}); check the path, or run "otel-sequelize-audit migrate" to create it`,
-      EXIT.storeUnavailable,
-    );
   }
   try {
     await store.init();
@@ -32,11 +36,4 @@ export async function openStore(url: string, options: OpenOptions): Promise<Audi
     throw describeStoreFailure(error, redactUrl(url));
   }
   return store;
-}
-
-/** The file behind a `sqlite:` or `jsonl:` URL, if any. */
-function localFile(url: string): string | undefined {
-  const match = /^(sqlite|jsonl):([^?]*)/i.exec(url);
-  if (!match || !match[2] || match[2] === ':memory:') return undefined;
-  return resolve(match[2]);
 }

@@ -54,11 +54,17 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Usage errors as one line in our own voice; exits are reported to `run`, not taken. */
+/**
+ * Usage errors as one line in our own voice; exits are reported to `run`, not taken. Each
+ * command's `--help` also lists the options every command takes (`--store` first of all).
+ */
 function configureErrors(command: Command): Command {
-  return command.exitOverride().configureOutput({
-    outputError: (text, write) => write(`${PROGRAM_NAME}: ${oneLine(text)}\n`),
-  });
+  return command
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      outputError: (text, write) => write(`${PROGRAM_NAME}: ${oneLine(text)}\n`),
+    });
 }
 
 /** Commander's message on one line: `error: unknown command 'x'\n(Did you mean y?)`. */

@@ -1,3 +1,5 @@
+import { AuditStoreDriverMissingError } from '../store/sql/sql-connection';
+import { AuditStoreNotFoundError } from '../store/store-mode';
 import { badInput, CliError, EXIT } from './cli-error';
 
 const UNREACHABLE_CODES = new Set([
@@ -35,6 +37,15 @@ export function describeStoreFailure(error: unknown, storeLabel: string): CliErr
   if (error instanceof CliError) return error;
   // The history API reports bad arguments (a version that does not exist) as RangeError.
   if (error instanceof RangeError) return badInput(error.message);
+  if (error instanceof AuditStoreNotFoundError) {
+    return badInput(`audit store ${storeLabel}: ${error.message}`);
+  }
+  if (error instanceof AuditStoreDriverMissingError) {
+    return new CliError(
+      `cannot open the audit store ${storeLabel}: ${error.message}`,
+      EXIT.storeUnavailable,
+    );
+  }
   const chain = causes(error);
   const message = innermostMessage(chain);
   if (chain.some(isUnreachable)) {

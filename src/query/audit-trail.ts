@@ -1,4 +1,5 @@
 import type { AuditRecordFilter, AuditStore } from '../store/audit-store';
+import { openAuditStore } from '../store/open-store';
 import { verifyChains } from '../store/verify-chains';
 import type { AuditRecord, VerifyResult } from '../types';
 import { followRecords } from './follow';
@@ -56,6 +57,19 @@ export class AuditTrail {
   ) {
     this.pageSize = positive(options.pageSize ?? 100, 'pageSize');
     this.batchSize = positive(options.batchSize ?? 1000, 'batchSize');
+  }
+
+  /**
+   * A trail over the store a URL names, opened read-only: nothing is created or altered, and a
+   * missing table or file fails with `AuditStoreNotFoundError` naming what does exist. Close it
+   * with `trail.store.close()`.
+   *
+   * @example
+   * const trail = await AuditTrail.open('postgres://audit@db/app?table=audit_log');
+   * try { await trail.verify(); } finally { await trail.store.close(); }
+   */
+  static async open(url: string, options: AuditTrailOptions = {}): Promise<AuditTrail> {
+    return new AuditTrail(await openAuditStore(url, { mode: 'read' }), options);
   }
 
   /** Every version of a row, oldest first, one page at a time. */
@@ -196,14 +210,17 @@ export class AuditTrail {
     versionNumber(toVersion);
     let target: FoldedVersion | undefined;
     let latest: FoldedVersion | undefined;
+    const changedSince = new Set<string>();
     for await (const folded of this.walk(table, recordId)) {
+      if (target) for (const change of folded.version.changes) changedSince.add(change.field);
       if (folded.version.version === toVersion) target = folded;
       latest = folded;
     }
     if (!target) throw missingVersion(table, recordId, toVersion, latest?.version.version ?? 0);
     const options = { includeSoftDeleted: true };
     const current = rowState(table, recordId, latest, options);
-    return planRevert(current, rowState(table, recordId, target, options), toVersion);
+    const targetState = rowState(table, recordId, target, options);
+    return planRevert(current, targetState, toVersion, changedSince);
   }
 
   /** Walks every hash chain of the store; reports the first break. */

@@ -42,7 +42,11 @@ export function csvHeader(): string {
   return CSV_COLUMNS.join(',');
 }
 
-/** One record as a line of JSON Lines or CSV (RFC 4180 quoting), without the newline. */
+/**
+ * One record as a line of JSON Lines or CSV (RFC 4180 quoting), without the newline. A CSV text
+ * value starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so that
+ * a spreadsheet shows it instead of running it as a formula.
+ */
 export function formatRecord(record: AuditRecord, format: ExportFormat): string {
   if (format === 'jsonl') return JSON.stringify(record);
   return CSV_COLUMNS.map((column) => csvField(columnValue(record, column))).join(',');
@@ -54,8 +58,14 @@ function columnValue(record: AuditRecord, column: CsvColumn): unknown {
   return record[column];
 }
 
+/** A leading character that makes a spreadsheet run the cell as a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const raw = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // A text cell that a spreadsheet would evaluate gets a leading apostrophe, which spreadsheets
+  // show as text; numbers are written as they are.
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
+  return /[",\r\n\t]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -96,6 +96,11 @@ export interface AuditStore {
    */
   checkpointStreams?(): Promise<string[]>;
   /**
+   * The distinct `table` of the records (the audited tables), sorted. Optional: the CLI uses it
+   * to suggest a table name.
+   */
+  recordTables?(): Promise<string[]>;
+  /**
    * Removes records that occurred before `before`, leaving a `prune` checkpoint per stream
    * with the hash at the cut so the rest of each chain stays verifiable.
    */

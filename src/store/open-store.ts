@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { AuditStore } from './audit-store';
+import type { AuditStoreMode } from './store-mode';
 import { JsonlAuditStore } from './jsonl/jsonl-audit-store';
 import { SqlAuditStore } from './sql/sql-audit-store';
 
@@ -7,6 +8,16 @@ import { SqlAuditStore } from './sql/sql-audit-store';
 export interface OpenAuditStoreOptions {
   /** Table of a SQL store. @default 'audit_log' */
   table?: string;
+  /**
+   * `read` never creates nor alters a table or file and fails with `AuditStoreNotFoundError`
+   * when the trail is not there; `write` creates what is missing. @default 'write'
+   */
+  mode?: AuditStoreMode;
+  /**
+   * With `mode: 'write'`: create (and migrate) what is missing. `false` writes to an existing
+   * trail only (e.g. `prune`). @default true
+   */
+  create?: boolean;
 }
 
 const SQL_SCHEMES = ['postgres:', 'postgresql:', 'mariadb:', 'mysql:'];
@@ -18,27 +29,42 @@ const SQL_SCHEMES = ['postgres:', 'postgresql:', 'mariadb:', 'mysql:'];
  *
  * @example
  * const store = await openAuditStore('postgres://audit@db:5432/app?table=audit_log');
+ * const reader = await openAuditStore('sqlite:audit.sqlite', { mode: 'read' }); // never creates
  */
 export async function openAuditStore(
   url: string,
   options: OpenAuditStoreOptions = {},
 ): Promise<AuditStore> {
   const store = createAuditStore(url, options);
-  await store.init();
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   return store;
 }
 
 /** The store a URL names, not yet initialized. Throws with the accepted forms on a bad URL. */
 export function createAuditStore(url: string, options: OpenAuditStoreOptions = {}): AuditStore {
   const scheme = /^[a-z]+:/i.exec(url)?.[0].toLowerCase();
-  if (scheme === 'jsonl:')
-    return new JsonlAuditStore({ path: resolve(url.slice('jsonl:'.length)) });
+  const mode = options.mode ?? 'write';
+  const migrate = mode === 'write' && options.create !== false;
+  if (scheme === 'jsonl:') {
+    return new JsonlAuditStore({
+      path: resolve(url.slice('jsonl:'.length)),
+      mode,
+      create: migrate,
+    });
+  }
   if (scheme === 'sqlite:') {
     const { path, table } = splitTableParameter(url.slice('sqlite:'.length));
     if (!path) throw new Error(`audit store URL "${url}": give a file, e.g. sqlite:audit.sqlite`);
     return new SqlAuditStore({
       url: `sqlite:${path === ':memory:' ? path : resolve(path)}`,
       table: table ?? options.table,
+      mode,
+      migrate,
     });
   }
   if (scheme && SQL_SCHEMES.includes(scheme)) {
@@ -49,7 +75,7 @@ export function createAuditStore(url: string, options: OpenAuditStoreOptions = {
       scheme === 'postgresql:'
         ? parsed.toString().replace(/^postgresql:/, 'postgres:')
         : parsed.toString();
-    return new SqlAuditStore({ url: normalized, table: table ?? undefined });
+    return new SqlAuditStore({ url: normalized, table: table ?? undefined, mode, migrate });
   }
   throw new Error(
     `audit store URL "${url}" is not supported; use sqlite:FILE, postgres://..., mariadb://..., mysql://... or jsonl:FILE`,

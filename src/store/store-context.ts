@@ -1,4 +1,4 @@
-import { context, createContextKey } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 
@@ -18,8 +18,11 @@ export function isAuditStoreContext(ctx: Context = context.active()): boolean {
 
 export { AUDIT_STORE_QUERY_OPTION, isAuditStoreQuery } from '../sequelize/query-call';
 
-/** Runs `fn` untraced and marked as the store's own work. */
+/**
+ * Runs `fn` untraced and marked as the store's own work, from an empty context: nothing of the
+ * caller's context (its span, baggage, audit actor) travels into the store's statements.
+ */
 export function runAsStore<T>(fn: () => Promise<T>): Promise<T> {
-  const storeContext = suppressTracing(context.active()).setValue(STORE_CONTEXT_KEY, true);
+  const storeContext = suppressTracing(ROOT_CONTEXT).setValue(STORE_CONTEXT_KEY, true);
   return context.with(storeContext, fn);
 }

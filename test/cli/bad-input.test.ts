@@ -41,17 +41,17 @@ describe('CLI bad input without a store', () => {
     );
   });
 
-  it('exits 3 when a SQLite or JSONL store file does not exist, and creates nothing', async () => {
+  it('exits 2 when a SQLite or JSONL store file does not exist, and creates nothing', async () => {
     const missing = join(dir, 'nope.sqlite');
     assertFailure(
       await runCli(['--store', `sqlite:${missing}`, 'verify']),
-      3,
-      /does not exist \(no file .*nope\.sqlite\); check the path, or run "otel-sequelize-audit migrate"/,
+      2,
+      /the audit file "nope\.sqlite" does not exist \(its directory has no files\); check the name, or run "otel-sequelize-audit migrate"/,
     );
     assertFailure(
       await runCli(['--store', `jsonl:${join(dir, 'nope.jsonl')}`, 'tail']),
-      3,
-      /does not exist/,
+      2,
+      /the audit file "nope\.jsonl" does not exist/,
     );
     assert.deepEqual(readdirSync(dir), []);
   });

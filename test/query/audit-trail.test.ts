@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AuditTrail } from '../../src/query/audit-trail';
 import type { AuditRecord } from '../../src/types';
 import { MemoryAuditStore } from './support/memory-store';
-import { RecordFactory } from './support/records';
+import { RecordFactory, redactedLife } from './support/records';
 
 const alice = { id: 'alice', type: 'user' };
 const job = { id: 'nightly-job', type: 'service' };
@@ -489,6 +489,20 @@ describe('AuditTrail over records', () => {
       const plan = await trail.revert('users', 1, 1);
       assert.equal(plan.action, 'insert');
       assert.deepEqual(plan.unrecoverableFields, ['password', 'token']);
+    });
+
+    it('lists a redacted or truncated field that changed since the target, with its stand-in', async () => {
+      const { trail } = await trailOf(redactedLife(new RecordFactory()));
+
+      const plan = await trail.revert('users', 1, 1);
+
+      assert.equal(plan.action, 'update');
+      assert.deepEqual(plan.values, {
+        name: 'a',
+        password: '[REDACTED]',
+        bio: '[truncated: 9000 bytes]',
+      });
+      assert.deepEqual(plan.unrecoverableFields, ['bio', 'password']);
     });
   });
 });

@@ -8,6 +8,7 @@ import type { AuditStore } from '../../src/store/audit-store';
 import { describeEachDialect } from '../support/dialects';
 import { withTable } from '../cli/support/cli-store';
 import { runShopWorkload } from '../cli/support/shop-workload';
+import { RecordFactory, redactedLife } from './support/records';
 import type { WorkloadMoments } from '../cli/support/shop-workload';
 
 describeEachDialect('AuditTrail over a real store', (db) => {
@@ -104,6 +105,25 @@ describeEachDialect('AuditTrail over a real store', (db) => {
       const result = await trail.verify(({ done }) => progress.push(done));
       assert.deepEqual([result.ok, result.streams, result.records], [true, 1, 11]);
       assert.equal(progress[progress.length - 1], 11);
+    });
+  });
+
+  describe('holding redacted and truncated values', () => {
+    let store: AuditStore;
+    before(async () => {
+      store = await openAuditStore(withTable(db.url, 'audit_trail_redacted'));
+      await store.append(redactedLife(new RecordFactory()));
+    });
+    after(async () => store?.close());
+
+    it('plans a revert that lists every stand-in field that changed since the target', async () => {
+      const plan = await new AuditTrail(store).revert('users', 1, 1);
+      assert.deepEqual(plan.values, {
+        name: 'a',
+        password: '[REDACTED]',
+        bio: '[truncated: 9000 bytes]',
+      });
+      assert.deepEqual(plan.unrecoverableFields, ['bio', 'password']);
     });
   });
 });

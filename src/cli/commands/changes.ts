@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { runWithStore } from '../context';
 import { addFilterOptions, queryOf } from '../filter-options';
 import type { FilterOptions } from '../filter-options';
-import { requireTable } from '../lookup';
+import { requireRecords, requireTable } from '../lookup';
 import { parsePositiveInt } from '../parse-args';
 import { recordsTable } from '../render/records';
 
@@ -26,6 +26,7 @@ export function changesCommand(): Command {
     )
     .action(async (options: ChangesOptions, cmd: Command) =>
       runWithStore(cmd, async ({ store, trail, out, traceUrl }) => {
+        await requireRecords(store);
         if (options.table !== undefined) await requireTable(store, options.table);
         const page = await trail.changes(
           { ...queryOf(options), order: options.order },

@@ -7,7 +7,7 @@ import type { ExportFormat } from '../../query/export-format';
 import { runWithStore } from '../context';
 import { addFilterOptions, queryOf } from '../filter-options';
 import type { FilterOptions } from '../filter-options';
-import { requireTable } from '../lookup';
+import { requireRecords, requireTable } from '../lookup';
 import { createProgress } from '../progress';
 
 interface ExportCommandOptions extends FilterOptions {
@@ -26,6 +26,7 @@ export function exportCommand(): Command {
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (options: ExportCommandOptions, cmd: Command) =>
       runWithStore(cmd, async ({ store, trail, out, progress: wanted }) => {
+        await requireRecords(store);
         if (options.table !== undefined) await requireTable(store, options.table);
         const query = queryOf(options);
         const total = await trail.count(query);

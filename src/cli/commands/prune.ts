@@ -18,26 +18,30 @@ export function pruneCommand(): Command {
     )
     .option('--dry-run', 'only count what would be removed')
     .action(async (options: PruneOptions, command: Command) =>
-      runWithStore(command, async ({ store, out, progress: wanted }) => {
-        const before = options.before.toISOString();
-        const due = await store.count({ until: options.before });
-        if (options.dryRun) {
-          if (out.json) return out.jsonValue({ before, wouldRemove: due });
-          return out.line(`would remove ${due} records that occurred before ${before}`);
-        }
-        const progress = createProgress('prune', wanted);
-        progress.start(due);
-        const removed = await store
-          .prune(options.before)
-          .then((result) => {
-            progress.update(result.removed);
-            return result.removed;
-          })
-          .finally(() => progress.stop());
-        if (out.json) return out.jsonValue({ before, removed });
-        await out.line(
-          `removed ${removed} records that occurred before ${before}; each stream keeps a checkpoint at the cut`,
-        );
-      }),
+      runWithStore(
+        command,
+        async ({ store, out, progress: wanted }) => {
+          const before = options.before.toISOString();
+          const due = await store.count({ until: options.before });
+          if (options.dryRun) {
+            if (out.json) return out.jsonValue({ before, wouldRemove: due });
+            return out.line(`would remove ${due} records that occurred before ${before}`);
+          }
+          const progress = createProgress('prune', wanted);
+          progress.start(due);
+          const removed = await store
+            .prune(options.before)
+            .then((result) => {
+              progress.update(result.removed);
+              return result.removed;
+            })
+            .finally(() => progress.stop());
+          if (out.json) return out.jsonValue({ before, removed });
+          await out.line(
+            `removed ${removed} records that occurred before ${before}; each stream keeps a checkpoint at the cut`,
+          );
+        },
+        { access: 'write' },
+      ),
     );
 }

@@ -4,7 +4,7 @@ import { runWithStore } from '../context';
 import type { CommandContext } from '../context';
 import { addFilterOptions, queryOf } from '../filter-options';
 import type { FilterOptions } from '../filter-options';
-import { requireTable } from '../lookup';
+import { requireRecords, requireTable } from '../lookup';
 import { parsePositiveInt } from '../parse-args';
 import { recordLine } from '../render/records';
 
@@ -34,7 +34,11 @@ export function tailCommand(): Command {
     )
     .action(async (options: TailOptions, cmd: Command) =>
       runWithStore(cmd, async (context) => {
-        if (options.table !== undefined) await requireTable(context.store, options.table);
+        // Following an empty trail waits for its first record; a one-off look reports it.
+        if (!options.follow) await requireRecords(context.store);
+        if (options.table !== undefined && !options.follow) {
+          await requireTable(context.store, options.table);
+        }
         const query = queryOf(options);
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();

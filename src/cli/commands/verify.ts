@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from '../cli-error';
 import { runWithStore } from '../context';
+import { requireRecords } from '../lookup';
 import { createProgress } from '../progress';
 
 export function verifyCommand(): Command {
@@ -8,6 +9,7 @@ export function verifyCommand(): Command {
     .description('walks every hash chain; exits 1 with the first broken stream and seq')
     .action(async (_options: object, command: Command) =>
       runWithStore(command, async ({ store, trail, out, progress: wanted }) => {
+        await requireRecords(store);
         const progress = createProgress('verify', wanted);
         progress.start(await store.count());
         const result = await trail

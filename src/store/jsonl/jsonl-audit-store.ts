@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { AuditRecord } from '../../types';
 import type {
   AuditCheckpoint,
@@ -11,6 +11,8 @@ import type {
 } from '../audit-store';
 import { canonicalJson } from '../../canonical-json';
 import { compareByCursor, matchesFilter } from '../record-match';
+import type { AuditStoreMode } from '../store-mode';
+import { AuditStoreNotFoundError, readOnlyError } from '../store-mode';
 import {
   exists,
   nextRotationIndex,
@@ -32,6 +34,14 @@ export interface JsonlAuditStoreOptions {
   maxFileBytes?: number;
   /** fsync the file after each batch. @default true */
   fsync?: boolean;
+  /**
+   * `read`: never creates, repairs or rewrites a file or directory; `init()` fails with
+   * `AuditStoreNotFoundError` (naming the trail files that do exist beside it) when there is no
+   * file, and every write fails. @default 'write'
+   */
+  mode?: AuditStoreMode;
+  /** In `write` mode, create the file (and its directory) when missing. @default true */
+  create?: boolean;
 }
 
 /**
@@ -45,6 +55,9 @@ export class JsonlAuditStore implements AuditStore {
   private readonly checkpointPath: string;
   private readonly maxFileBytes: number;
   private readonly fsync: boolean;
+  /** `read` or `write`, as opened. */
+  readonly mode: AuditStoreMode;
+  private readonly create: boolean;
   private readonly eventIds = new Set<string>();
   private readonly heads = new Map<string, StreamHead>();
   private handle?: FileHandle;
@@ -57,6 +70,8 @@ export class JsonlAuditStore implements AuditStore {
     this.checkpointPath = `${options.path}.checkpoints`;
     this.maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
     this.fsync = options.fsync ?? true;
+    this.mode = options.mode ?? 'write';
+    this.create = this.mode === 'write' && options.create !== false;
     this.name = `jsonl:${options.path}`;
   }
 
@@ -69,6 +84,7 @@ export class JsonlAuditStore implements AuditStore {
   }
 
   async append(records: readonly AuditRecord[]): Promise<void> {
+    this.requireWritable('append records');
     await this.init();
     const fresh: AuditRecord[] = [];
     const seen = new Set<string>();
@@ -137,6 +153,7 @@ export class JsonlAuditStore implements AuditStore {
   }
 
   async writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    this.requireWritable('write a checkpoint');
     await this.init();
     const handle = await open(this.checkpointPath, 'a');
     try {
@@ -170,7 +187,14 @@ export class JsonlAuditStore implements AuditStore {
     return [...streams].sort();
   }
 
+  async recordTables(): Promise<string[]> {
+    const tables = new Set<string>();
+    for await (const record of this.scan()) tables.add(record.table);
+    return [...tables].sort();
+  }
+
   async prune(before: Date): Promise<{ removed: number }> {
+    this.requireWritable('prune');
     await this.init();
     const cuts = await this.pruneCuts(before);
     if (cuts.size === 0) return { removed: 0 };
@@ -217,13 +241,25 @@ export class JsonlAuditStore implements AuditStore {
     return cuts;
   }
 
+  private requireWritable(operation: string): void {
+    if (this.mode === 'read') throw readOnlyError(this.name, operation);
+  }
+
   private async load(): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    if (!this.create) await this.requireFiles();
+    else await mkdir(dirname(this.path), { recursive: true });
     this.eventIds.clear();
     this.heads.clear();
-    if (await exists(this.path)) await terminateTornLine(this.path);
+    if (this.mode === 'write' && (await exists(this.path))) await terminateTornLine(this.path);
     for await (const record of this.scan(false)) this.remember(record);
     this.size = (await stat(this.path).catch(() => undefined))?.size ?? 0;
+  }
+
+  private async requireFiles(): Promise<void> {
+    if ((await recordFiles(this.path)).length > 0) return;
+    const siblings = await readdir(dirname(this.path)).catch(() => [] as string[]);
+    const trails = siblings.filter((name) => name.endsWith('.jsonl')).sort();
+    throw new AuditStoreNotFoundError(basename(this.path), trails, 'file');
   }
 
   private remember(record: AuditRecord): void {

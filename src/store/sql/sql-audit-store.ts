@@ -10,6 +10,9 @@ import type {
 } from '../audit-store';
 import { normalizeEvent } from '../chain-hash';
 import { AUDIT_STORE_QUERY_OPTION, runAsStore } from '../store-context';
+import type { AuditStoreMode } from '../store-mode';
+import { AuditStoreNotFoundError, readOnlyError } from '../store-mode';
+import { openSqlConnection } from './sql-connection';
 import {
   insertIgnorePrefix,
   insertIgnoreSuffix,
@@ -21,7 +24,7 @@ import { insertStatement } from './sql-insert';
 import type { AuditRow } from './sql-rows';
 import { rowToEvent, rowToRecord } from './sql-rows';
 import type { AuditTables, SqlRunner } from './sql-schema';
-import { ensureAuditSchema } from './sql-schema';
+import { ensureAuditSchema, existingTables } from './sql-schema';
 import { cursorCondition, filterConditions, time, whereClause } from './sql-where';
 
 /**
@@ -43,8 +46,17 @@ export interface SqlAuditStoreOptions {
   table?: string;
   /** Rows per INSERT statement. @default 1000 */
   insertChunkSize?: number;
-  /** Create and migrate the tables and indexes in `init()`. @default true */
+  /**
+   * Create and migrate the tables and indexes in `init()`. With `false`, `init()` only checks
+   * that the record table exists (`AuditStoreNotFoundError` otherwise). @default true
+   */
   migrate?: boolean;
+  /**
+   * `read`: never creates nor alters a table (nor, on SQLite, a file: the database is opened
+   * read-only); `init()` fails with `AuditStoreNotFoundError` naming the tables that do exist,
+   * and every write fails. For viewers, reports and the CLI's read commands. @default 'write'
+   */
+  mode?: AuditStoreMode;
 }
 
 /** The parts of a Sequelize instance the store uses. */
@@ -70,6 +82,8 @@ export class SqlAuditStore implements TransactionalAuditStore {
   private sequelize?: StoreSequelize;
   private sqlRunner?: SqlRunner;
   private initialized?: Promise<void>;
+  /** False when a store opened without migrating found no checkpoint table (an older trail). */
+  private hasCheckpointTable = true;
 
   constructor(options: SqlAuditStoreOptions) {
     if (!options.sequelize && !options.url) {
@@ -98,11 +112,18 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return this.initialized;
   }
 
+  /** `read` or `write`, as opened. */
+  get mode(): AuditStoreMode {
+    return this.options.mode ?? 'write';
+  }
+
   async append(records: readonly AuditRecord[]): Promise<void> {
+    this.requireWritable('append records');
     await this.insertChunks(records, 'skip');
   }
 
   async seal(records: readonly AuditRecord[]): Promise<void> {
+    this.requireWritable('seal records');
     await this.insertChunks(records, 'seal');
   }
 
@@ -130,6 +151,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
     stream: string,
     transaction: TransactionLike,
   ): Promise<void> {
+    this.requireWritable('insert records');
     if (events.length === 0) return;
     await this.init();
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
@@ -194,6 +216,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
   }
 
   async writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    this.requireWritable('write a checkpoint');
     await this.init();
     const { q, family } = this.runner();
     const values = [
@@ -213,6 +236,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
 
   async checkpoints(stream: string): Promise<AuditCheckpoint[]> {
     await this.init();
+    if (!this.hasCheckpointTable) return [];
     const { q } = this.runner();
     const rows = await this.select(
       `SELECT * FROM ${q(this.tables.checkpoints)} WHERE ${q('stream')} = ${this.escape(stream)} ` +
@@ -229,6 +253,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
 
   async checkpointStreams(): Promise<string[]> {
     await this.init();
+    if (!this.hasCheckpointTable) return [];
     const { q } = this.runner();
     const rows = await this.select(
       `SELECT DISTINCT ${q('stream')} FROM ${q(this.tables.checkpoints)} ORDER BY ${q('stream')}`,
@@ -236,7 +261,18 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return rows.map((row) => String(row.stream));
   }
 
+  /** The distinct `table` values of the records (the audited tables), sorted. */
+  async recordTables(): Promise<string[]> {
+    await this.init();
+    const { q } = this.runner();
+    const rows = await this.select(
+      `SELECT DISTINCT ${q('table_name')} AS ${q('t')} FROM ${q(this.tables.records)} ORDER BY ${q('t')}`,
+    );
+    return rows.map((row) => String(row.t));
+  }
+
   async prune(before: Date): Promise<{ removed: number }> {
+    this.requireWritable('prune');
     let removed = 0;
     for (const head of await this.streams()) removed += await this.pruneStream(head, before);
     return { removed };
@@ -253,8 +289,32 @@ export class SqlAuditStore implements TransactionalAuditStore {
   }
 
   private async initialize(): Promise<void> {
-    if (!this.sequelize) this.attach(await this.openOwnConnection());
-    if (this.options.migrate !== false) await ensureAuditSchema(this.runner(), this.tables);
+    if (!this.sequelize) {
+      this.attach(
+        (await openSqlConnection(this.options.url ?? '', {
+          readOnly: this.mode === 'read',
+          sequelizeOptions: this.options.sequelizeOptions,
+        })) as unknown as StoreSequelize,
+      );
+    }
+    if (this.mode === 'write' && this.options.migrate !== false) {
+      await ensureAuditSchema(this.runner(), this.tables);
+      return;
+    }
+    const tables = await existingTables(this.runner());
+    const present = (name: string) =>
+      // SQLite matches table names in any case.
+      this.runner().family === 'sqlite'
+        ? tables.some((t) => t.toLowerCase() === name.toLowerCase())
+        : tables.includes(name);
+    if (!present(this.tables.records)) {
+      throw new AuditStoreNotFoundError(this.tables.records, tables, 'table');
+    }
+    this.hasCheckpointTable = present(this.tables.checkpoints);
+  }
+
+  private requireWritable(operation: string): void {
+    if (this.mode === 'read') throw readOnlyError(this.name, operation);
   }
 
   private attach(sequelize: StoreSequelize): void {
@@ -267,20 +327,6 @@ export class SqlAuditStore implements TransactionalAuditStore {
       run: (sql: string) => this.run(sql),
       select: (sql: string) => this.select(sql),
     };
-  }
-
-  private async openOwnConnection(): Promise<StoreSequelize> {
-    const { Sequelize: SequelizeClass } = await import('sequelize');
-    const url = this.options.url ?? '';
-    const base: Options = { logging: false, ...this.options.sequelizeOptions };
-    const sequelize = url.startsWith('sqlite:')
-      ? new SequelizeClass({
-          ...base,
-          dialect: 'sqlite',
-          storage: url.slice('sqlite:'.length) || ':memory:',
-        })
-      : new SequelizeClass(url, base);
-    return sequelize as unknown as StoreSequelize;
   }
 
   private async pruneStream(head: StreamHead, before: Date): Promise<number> {
@@ -362,11 +408,21 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return (await this.query(sql, { type: 'SELECT' })) as AuditRow[];
   }
 
+  /**
+   * Every statement names its transaction: the one given (transactional durability), else
+   * `null`, so that a CLS transaction of the application (`Sequelize.useCLS`) is never joined
+   * and nothing of the store's is rolled back with it.
+   */
   private query(sql: string, options: Record<string, unknown>): Promise<unknown> {
     const sequelize = this.sequelize;
     if (!sequelize) return Promise.reject(new Error(`AuditStore "${this.name}": closed`));
     return runAsStore(() =>
-      sequelize.query(sql, { ...options, logging: false, [AUDIT_STORE_QUERY_OPTION]: true }),
+      sequelize.query(sql, {
+        transaction: null,
+        ...options,
+        logging: false,
+        [AUDIT_STORE_QUERY_OPTION]: true,
+      }),
     );
   }
 }

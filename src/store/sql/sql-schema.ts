@@ -128,3 +128,15 @@ async function tolerateConcurrentCreate(create: () => Promise<void>): Promise<vo
     if (!/already exists|duplicate/i.test(message)) throw error;
   }
 }
+
+/** The tables of the database (the current schema on PostgreSQL), sorted. Reads only. */
+export async function existingTables(runner: SqlRunner): Promise<string[]> {
+  const sql =
+    runner.family === 'sqlite'
+      ? `SELECT name AS name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+      : runner.family === 'postgres'
+        ? `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`
+        : `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`;
+  const rows = await runner.select(sql);
+  return rows.map((row) => String(row.name ?? row.NAME ?? row.TABLE_NAME)).sort();
+}

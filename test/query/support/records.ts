@@ -44,3 +44,27 @@ export class RecordFactory {
     };
   }
 }
+
+/**
+ * users#1 whose password (redacted) and bio (truncated, same length) changed in version 2: the
+ * stand-ins read the same in both versions though the values moved.
+ */
+export function redactedLife(f: RecordFactory): AuditRecord[] {
+  return [
+    f.record({
+      operation: 'insert',
+      table: 'users',
+      recordId: '1',
+      after: { id: 1, name: 'a', password: '[REDACTED]', bio: '[truncated: 9000 bytes]' },
+      changedFields: ['id', 'name', 'password', 'bio'],
+    }),
+    f.record({
+      operation: 'update',
+      table: 'users',
+      recordId: '1',
+      before: { name: 'a', password: '[REDACTED]', bio: '[truncated: 9000 bytes]' },
+      after: { name: 'b', password: '[REDACTED]', bio: '[truncated: 9000 bytes]' },
+      changedFields: ['name', 'password', 'bio'],
+    }),
+  ];
+}
