@@ -140,6 +140,10 @@ export interface QueryResponseInfo extends QueryRequestInfo {
 /**
  * What `audit.recordHook` and `audit.shouldRecord` see of one audit record: a read-only copy
  * (frozen), values after redaction. No Sequelize internals.
+ *
+ * @example
+ * shouldRecord: (info: AuditRecordInfo) =>
+ *   !(info.operation === 'update' && info.changedFields.every((f) => f === 'lastLoginAt'))
  */
 export interface AuditRecordInfo {
   readonly operation: AuditOperation;
