@@ -140,6 +140,10 @@ export interface QueryResponseInfo extends QueryRequestInfo {
 /**
  * What `audit.recordHook` and `audit.shouldRecord` see of one audit record: a read-only copy
  * (frozen), values after redaction. No Sequelize internals.
+ *
+ * @example
+ * shouldRecord: (info: AuditRecordInfo) =>
+ *   !(info.operation === 'update' && info.changedFields.every((f) => f === 'lastLoginAt'))
  */
 export interface AuditRecordInfo {
   readonly operation: AuditOperation;
@@ -165,8 +169,9 @@ export interface AuditRecordInfo {
 
 /**
  * Called for each audit record just before it is emitted, with the audit span. It may add
- * attributes to the span and return metadata to merge into the record (bounded and redacted
- * like the context's). Errors are logged through the instrumentation's logger and the record
+ * attributes to the span and return metadata (a plain object) to merge into the record
+ * (bounded and redacted like the context's); any other return value, such as the span that
+ * `span.setAttribute` returns, merges nothing. Errors are logged through the instrumentation's logger and the record
  * is kept unchanged.
  *
  * @example
@@ -175,7 +180,7 @@ export interface AuditRecordInfo {
  *   return info.model === 'Invoice' ? { ledger: 'main' } : undefined;
  * }
  */
-export type AuditRecordHook = (span: Span, info: AuditRecordInfo) => AuditMetadata | void;
+export type AuditRecordHook = (span: Span, info: AuditRecordInfo) => AuditMetadata | Span | void;
 
 /**
  * Decides whether a record is kept: return `false` to drop it. Dropped records are counted

@@ -102,7 +102,7 @@ export class RecordPolicies {
           );
           return;
         }
-        if (!extra || typeof extra !== 'object') return;
+        if (!isPlainObject(extra)) return;
         if (persisted) {
           this.deps.diag.warn(
             'audit.recordHook returned metadata for a record already persisted inside its transaction; not merged',
@@ -188,6 +188,13 @@ export function recordInfoOf(event: AuditEvent): AuditRecordInfo {
     metadata: event.metadata ? Object.freeze(event.metadata) : EMPTY_METADATA,
   };
   return Object.freeze(info);
+}
+
+/** Metadata a hook returns is a plain object (not the span `span.setAttribute` returns). */
+function isPlainObject(value: unknown): value is AuditMetadata {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function noiseOf(event: AuditEvent, rules: NoiseRules): SkipReason | undefined {

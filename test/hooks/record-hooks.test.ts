@@ -82,6 +82,17 @@ describeEachDialect('audit.recordHook and audit.shouldRecord', (db) => {
     assert.deepEqual(await verifyChains(app.store), { ok: true, streams: 1, records: 2 });
   });
 
+  it('merges nothing when recordHook returns the span, as span.setAttribute does', async () => {
+    app = AuditedApp.sql(db, nextTable(), {
+      audit: { recordHook: (span) => span.setAttribute('app.region', 'eu') },
+    });
+    await models.Ticket.create({ title: 'chained', status: 'open', views: 0 });
+    await app.flush();
+    const [record] = await app.store.find({}, { limit: 1 });
+    assert.equal(record.metadata, undefined);
+    assert.equal(app.auditSpans()[0].attributes['app.region'], 'eu');
+  });
+
   it('runs recordHook for records held in a transaction when they are emitted after COMMIT', async () => {
     const operations: string[] = [];
     app = AuditedApp.sql(db, nextTable(), {
