@@ -111,6 +111,22 @@ describe('JsonlAuditStore reads and memory', () => {
     assert.deepEqual([...new Set(opened.values())], [1]);
   });
 
+  it('reads past the end again once another writer appended, after a page that reached it', async () => {
+    const path = join(directory.path, 'follow.jsonl');
+    const writer = new JsonlAuditStore({ path, fsync: false });
+    const chain = makeChain('s', 6);
+    await writer.append(chain.slice(0, 3));
+    const reader = new JsonlAuditStore({ path, mode: 'read' });
+    assert.equal((await reader.readStream('s', 1, 10)).length, 3);
+    assert.deepEqual(await reader.readStream('s', 4, 10), []);
+    await writer.append(chain.slice(3));
+    assert.deepEqual(
+      (await reader.readStream('s', 4, 10)).map((r) => r.seq),
+      [4, 5, 6],
+    );
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
   it('keeps only a bounded window of event ids and still ignores older replays', async () => {
     const path = join(directory.path, 'dedupe.jsonl');
     const store = new JsonlAuditStore({ path, recentEventIds: 10, fsync: false });

@@ -27,9 +27,12 @@ export class StreamCursor {
     return new StreamCursor(stream, ofStream(), fromSeq);
   }
 
+  /** True once the files were read to their end (what was appended since is not seen). */
+  private exhausted = false;
+
   /** True when the next page of `stream` from `fromSeq` continues this cursor. */
   continues(stream: string, fromSeq: number): boolean {
-    return this.stream === stream && this.nextSeq === fromSeq;
+    return !this.exhausted && this.stream === stream && this.nextSeq === fromSeq;
   }
 
   /** The next `limit` records (fewer at the end). */
@@ -37,7 +40,10 @@ export class StreamCursor {
     const page: AuditRecord[] = [];
     while (page.length < limit) {
       const next = await this.records.next();
-      if (next.done) break;
+      if (next.done) {
+        this.exhausted = true;
+        break;
+      }
       page.push(next.value);
     }
     const last = page[page.length - 1];
