@@ -53,6 +53,11 @@ describe('CLI bad input without a store', () => {
       2,
       /the audit file "nope\.jsonl" does not exist/,
     );
+    assertFailure(
+      await runCli(['--store', `sqlite:${missing}`, 'prune', '--before', '2020-01-01']),
+      2,
+      /the audit file "nope\.sqlite" does not exist/,
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 

@@ -3,6 +3,7 @@ import { MockOtlpServer } from '@elastic/mockotlpserver';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { AuditSpanProcessor, OtlpLogAuditStore } from '../../src';
+import { join } from 'node:path';
 import { tempDirectory } from '../processor/support/harness';
 import { makeChain, makeEvent } from './support/events';
 
@@ -15,6 +16,7 @@ function attributesOf(list: Array<{ key: string; value: Record<string, unknown> 
 
 interface RawLogs {
   resourceLogs: Array<{
+    resource?: { attributes?: Array<{ key: string; value: Record<string, unknown> }> };
     scopeLogs: Array<{
       logRecords: Array<{
         eventName?: string;
@@ -66,6 +68,79 @@ describe('OtlpLogAuditStore', () => {
     } finally {
       await server.close();
     }
+  });
+
+  describe('against a real OTLP/HTTP receiver', () => {
+    let server: MockOtlpServer;
+    const received: RawLogs[] = [];
+    before(async () => {
+      server = new MockOtlpServer({
+        logLevel: 'warn',
+        services: ['http'],
+        httpHostname: '127.0.0.1',
+        httpPort: 0,
+        onLogs: (raw) => received.push(raw as RawLogs),
+      });
+      await server.start();
+    });
+    after(() => server.close());
+    beforeEach(() => {
+      received.length = 0;
+    });
+    const exporter = () => new OTLPLogExporter({ url: `${server.httpUrl?.origin}/v1/logs` });
+    const auditLogs = () =>
+      received
+        .flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
+        .filter((log) => log.eventName === 'audit.record')
+        .map((log): Record<string, unknown> => ({
+          ...attributesOf(log.attributes),
+          traceId: log.traceId,
+        }));
+
+    it('goes on with its chain after a restart of a writer with the same stream id', async () => {
+      const stateFile = join(spool.path, 'state', 'heads.json');
+      for (let life = 1; life <= 2; life += 1) {
+        const store = new OtlpLogAuditStore({ exporter: exporter(), stateFile });
+        const processor = new AuditSpanProcessor({
+          store,
+          streamId: 'billing-1',
+          spool: { directory: join(spool.path, `life-${life}`) },
+        });
+        processor.receiveAuditEvent(makeEvent());
+        processor.receiveAuditEvent(makeEvent());
+        await processor.shutdown();
+      }
+      const logs = auditLogs();
+      assert.deepEqual(
+        logs.map((log) => [log['audit.stream'], Number(log['audit.seq'])]),
+        [
+          ['billing-1', 1],
+          ['billing-1', 2],
+          ['billing-1', 3],
+          ['billing-1', 4],
+        ],
+      );
+      assert.equal(logs[2]['audit.prev_hash'], logs[1]['audit.hash']);
+    });
+
+    it("builds its log records with the SDK: the SDK's resource, the service name, the trace", async () => {
+      const saved = process.env.OTEL_SERVICE_NAME;
+      process.env.OTEL_SERVICE_NAME = 'billing';
+      try {
+        const store = new OtlpLogAuditStore({ exporter: exporter() });
+        const traceId = '0af7651916cd43dd8448eb211c80319c';
+        await store.append(makeChain('s', 1, undefined, { traceId, spanId: 'b7ad6b7169203331' }));
+        await store.close();
+        const resource = attributesOf(received[0].resourceLogs[0].resource?.attributes);
+        assert.equal(resource['service.name'], 'billing');
+        assert.equal(resource['telemetry.sdk.language'], 'nodejs');
+        assert.equal(resource['telemetry.sdk.name'], 'opentelemetry');
+        assert.equal(auditLogs()[0].traceId, traceId);
+      } finally {
+        if (saved === undefined) delete process.env.OTEL_SERVICE_NAME;
+        else process.env.OTEL_SERVICE_NAME = saved;
+      }
+    });
   });
 
   it('keeps the chain head in memory and refuses reads, pointing to the backend', async () => {

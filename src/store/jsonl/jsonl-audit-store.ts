@@ -13,6 +13,9 @@ import { canonicalJson } from '../../canonical-json';
 import { compareByCursor, matchesFilter } from '../record-match';
 import type { AuditStoreMode } from '../store-mode';
 import { AuditStoreNotFoundError, readOnlyError } from '../store-mode';
+import { withFileLock } from './file-lock';
+import { RecentIds } from './recent-ids';
+import { StreamCursor } from './stream-cursor';
 import {
   exists,
   nextRotationIndex,
@@ -42,6 +45,11 @@ export interface JsonlAuditStoreOptions {
   mode?: AuditStoreMode;
   /** In `write` mode, create the file (and its directory) when missing. @default true */
   create?: boolean;
+  /**
+   * How many of the latest event ids the duplicate check keeps in memory; older replays are
+   * caught by their place in the chain (a seq at or below the stream's head). @default 100000
+   */
+  recentEventIds?: number;
 }
 
 /**
@@ -58,7 +66,9 @@ export class JsonlAuditStore implements AuditStore {
   /** `read` or `write`, as opened. */
   readonly mode: AuditStoreMode;
   private readonly create: boolean;
-  private readonly eventIds = new Set<string>();
+  private readonly recentIds: RecentIds;
+  private readonly lockPath: string;
+  private cursor?: StreamCursor;
   private readonly heads = new Map<string, StreamHead>();
   private handle?: FileHandle;
   private size = 0;
@@ -73,6 +83,8 @@ export class JsonlAuditStore implements AuditStore {
     this.mode = options.mode ?? 'write';
     this.create = this.mode === 'write' && options.create !== false;
     this.name = `jsonl:${options.path}`;
+    this.lockPath = `${options.path}.lock`;
+    this.recentIds = new RecentIds(options.recentEventIds ?? 100_000);
   }
 
   init(): Promise<void> {
@@ -86,26 +98,40 @@ export class JsonlAuditStore implements AuditStore {
   async append(records: readonly AuditRecord[]): Promise<void> {
     this.requireWritable('append records');
     await this.init();
-    const fresh: AuditRecord[] = [];
-    const seen = new Set<string>();
-    for (const record of records) {
-      if (this.eventIds.has(record.eventId) || seen.has(record.eventId)) continue;
-      seen.add(record.eventId);
-      fresh.push(record);
-    }
+    const fresh = records.filter((record, i) => !this.isStored(record, records, i));
     if (fresh.length === 0) return;
     const text = fresh.map((record) => `${canonicalJson(record)}\n`).join('');
-    const handle = await this.activeHandle();
-    await handle.write(text);
-    if (this.fsync) await handle.sync();
-    this.size += Buffer.byteLength(text);
-    for (const record of fresh) this.remember(record);
-    if (this.size >= this.maxFileBytes) await this.rotate();
+    await this.closeCursor();
+    // Under the lock, so that another process's prune or rotation never loses this batch.
+    await withFileLock(this.lockPath, async () => {
+      const handle = await this.activeHandle();
+      await handle.write(text);
+      if (this.fsync) await handle.sync();
+      this.size = (await handle.stat()).size;
+      for (const record of fresh) this.remember(record);
+      if (this.size >= this.maxFileBytes) await this.rotate();
+    });
+  }
+
+  /**
+   * A replay of a stored record: its id is among the recent ones, its place in its stream's
+   * chain is taken already, or it came earlier in the same batch.
+   */
+  private isStored(record: AuditRecord, batch: readonly AuditRecord[], index: number): boolean {
+    if (this.recentIds.has(record.eventId)) return true;
+    const head = this.heads.get(record.stream);
+    if (head && record.seq <= head.lastSeq) return true;
+    return batch.findIndex((other) => other.eventId === record.eventId) < index;
   }
 
   async knownEventIds(eventIds: readonly string[]): Promise<Set<string>> {
     await this.init();
-    return new Set(eventIds.filter((id) => this.eventIds.has(id)));
+    const known = new Set(eventIds.filter((id) => this.recentIds.has(id)));
+    const unsure = new Set(eventIds.filter((id) => !known.has(id)));
+    if (unsure.size === 0) return known;
+    for await (const record of this.scan())
+      if (unsure.has(record.eventId)) known.add(record.eventId);
+    return known;
   }
 
   async streamHead(stream: string): Promise<StreamHead | null> {
@@ -121,14 +147,18 @@ export class JsonlAuditStore implements AuditStore {
       .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   }
 
+  /**
+   * Records of a stream from `fromSeq`, in the order they were appended (its writer appends
+   * them in seq order, so a line out of place shows as a break in verify). The next page, from
+   * the seq after this one, goes on from where this one stopped.
+   */
   async readStream(stream: string, fromSeq: number, limit: number): Promise<AuditRecord[]> {
-    let kept: AuditRecord[] = [];
-    for await (const record of this.scan()) {
-      if (record.stream !== stream || record.seq < fromSeq) continue;
-      kept.push(record);
-      if (kept.length > limit * 2) kept = smallestBySeq(kept, limit);
+    await this.init();
+    if (!this.cursor?.continues(stream, fromSeq)) {
+      await this.closeCursor();
+      this.cursor = StreamCursor.start(() => this.scan(false), stream, fromSeq);
     }
-    return smallestBySeq(kept, limit);
+    return this.cursor.take(limit);
   }
 
   async find(filter: AuditRecordFilter, options: AuditFindOptions = {}): Promise<AuditRecord[]> {
@@ -193,9 +223,19 @@ export class JsonlAuditStore implements AuditStore {
     return [...tables].sort();
   }
 
+  /**
+   * Rewrites the files without the pruned records, holding the store's lock throughout: other
+   * processes' appends wait for it, then go on in the new files.
+   */
   async prune(before: Date): Promise<{ removed: number }> {
     this.requireWritable('prune');
     await this.init();
+    await this.closeCursor();
+    return withFileLock(this.lockPath, () => this.pruneLocked(before));
+  }
+
+  private async pruneLocked(before: Date): Promise<{ removed: number }> {
+    await this.loadUnlocked();
     const cuts = await this.pruneCuts(before);
     if (cuts.size === 0) return { removed: 0 };
     for (const [stream, cut] of cuts) {
@@ -212,11 +252,12 @@ export class JsonlAuditStore implements AuditStore {
     for (const file of await recordFiles(this.path)) {
       removed += await rewriteWithout(file, (r) => (cuts.get(r.stream)?.seq ?? 0) >= r.seq);
     }
-    await this.load();
+    await this.loadUnlocked();
     return { removed };
   }
 
   async close(): Promise<void> {
+    await this.closeCursor();
     await this.closeHandle();
     this.initialized = undefined;
   }
@@ -248,11 +289,26 @@ export class JsonlAuditStore implements AuditStore {
   private async load(): Promise<void> {
     if (!this.create) await this.requireFiles();
     else await mkdir(dirname(this.path), { recursive: true });
-    this.eventIds.clear();
+    if (this.mode === 'read') return this.loadUnlocked();
+    // Under the lock: a torn tail is only torn when no other writer is in the middle of it.
+    await withFileLock(this.lockPath, async () => {
+      if (await exists(this.path)) await terminateTornLine(this.path);
+      await this.loadUnlocked();
+    });
+  }
+
+  /** Stream heads and recent event ids from one pass over the files. */
+  private async loadUnlocked(): Promise<void> {
+    this.recentIds.clear();
     this.heads.clear();
-    if (this.mode === 'write' && (await exists(this.path))) await terminateTornLine(this.path);
     for await (const record of this.scan(false)) this.remember(record);
     this.size = (await stat(this.path).catch(() => undefined))?.size ?? 0;
+  }
+
+  private async closeCursor(): Promise<void> {
+    const cursor = this.cursor;
+    this.cursor = undefined;
+    await cursor?.close();
   }
 
   private async requireFiles(): Promise<void> {
@@ -263,7 +319,7 @@ export class JsonlAuditStore implements AuditStore {
   }
 
   private remember(record: AuditRecord): void {
-    this.eventIds.add(record.eventId);
+    this.recentIds.add(record.eventId);
     const head = this.heads.get(record.stream);
     if (!head) {
       this.heads.set(record.stream, {
@@ -286,7 +342,18 @@ export class JsonlAuditStore implements AuditStore {
     for (const file of await recordFiles(this.path)) yield* readJsonLines<AuditRecord>(file);
   }
 
+  /**
+   * The open active file, reopened when another process rotated or rewrote it (the path then
+   * names another file than the one held open). Called under the lock.
+   */
   private async activeHandle(): Promise<FileHandle> {
+    if (this.handle) {
+      const [held, named] = await Promise.all([
+        this.handle.stat(),
+        stat(this.path).catch(() => undefined),
+      ]);
+      if (named?.ino !== held.ino || named.dev !== held.dev) await this.closeHandle();
+    }
     this.handle ??= await open(this.path, 'a');
     return this.handle;
   }
@@ -302,10 +369,6 @@ export class JsonlAuditStore implements AuditStore {
     await rename(this.path, `${this.path}.${await nextRotationIndex(this.path)}`);
     this.size = 0;
   }
-}
-
-function smallestBySeq(records: AuditRecord[], limit: number): AuditRecord[] {
-  return records.sort((a, b) => a.seq - b.seq).slice(0, limit);
 }
 
 /** Rewrites `file` without the records `drop` selects (through a temporary file and a rename). */

@@ -293,6 +293,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
       this.attach(
         (await openSqlConnection(this.options.url ?? '', {
           readOnly: this.mode === 'read',
+          mustExist: this.mode === 'read' || this.options.migrate === false,
           sequelizeOptions: this.options.sequelizeOptions,
         })) as unknown as StoreSequelize,
       );

@@ -34,6 +34,8 @@ export class AuditStoreDriverMissingError extends Error {
 export interface SqlConnectionOptions {
   /** Never create a file nor write: SQLite is opened read-only and must exist. */
   readOnly: boolean;
+  /** Never create a file: a SQLite file must exist (writes are allowed). @default readOnly */
+  mustExist?: boolean;
   sequelizeOptions?: Options;
 }
 
@@ -48,10 +50,12 @@ export async function openSqlConnection(
   try {
     if (dialect !== 'sqlite') return new SequelizeClass(url, base);
     const storage = url.slice('sqlite:'.length) || ':memory:';
+    if (storage !== ':memory:' && (options.readOnly || options.mustExist)) {
+      await requireFile(storage);
+    }
     if (!options.readOnly || storage === ':memory:') {
       return new SequelizeClass({ ...base, dialect: 'sqlite', storage });
     }
-    await requireFile(storage);
     return new SequelizeClass({
       ...base,
       dialect: 'sqlite',
