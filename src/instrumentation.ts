@@ -127,7 +127,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
         return (name) => redactor.isRedacted(name);
       },
     });
-    const audit = createAuditWiring({ tracer, config, diag: this._diag });
+    const audit = createAuditWiring({ tracer, config, diag: this._diag, meter: () => this.meter });
     this._chains = {
       model: [...tracing.modelInterceptors, ...audit.modelInterceptors],
       query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],

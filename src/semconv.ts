@@ -27,6 +27,9 @@ export const ATTR_AUDIT_STATEMENT_WHERE = 'audit.statement.where';
 export const ATTR_AUDIT_STATEMENT_AFFECTED_ROWS = 'audit.statement.affected_rows';
 export const ATTR_AUDIT_EVENT_ID = 'audit.event.id';
 export const ATTR_AUDIT_OCCURRED_AT = 'audit.occurred_at';
+export const ATTR_AUDIT_CAPTURE_FALLBACK = 'audit.capture.fallback';
+/** Counter of row-level captures that became statement-level records, by `reason`. */
+export const METRIC_AUDIT_CAPTURE_FALLBACKS = 'audit.capture.fallbacks';
 
 /** What a redacted value holds in `audit.before`/`audit.after` and in masked query parameters. */
 export const REDACTED_MARKER = '[REDACTED]';

@@ -1,10 +1,12 @@
 import { context, trace } from '@opentelemetry/api';
-import type { Tracer } from '@opentelemetry/api';
+import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
 import { isoStringOf } from './iso-time';
 import { emitAuditEvents } from './emitter';
+import { FallbackReporter } from './fallback-reporter';
+import type { CaptureFallbackReason } from './fallback-reporter';
 import type { EmitOptions } from './emitter';
 import { buildRowEvent, buildStatementEvent } from './record-builder';
 import type {
@@ -19,6 +21,8 @@ import { TransactionBuffers } from './transaction-buffer';
 export interface RecorderDeps {
   tracer(): Tracer;
   settings(): AuditSettings;
+  diag: DiagLogger;
+  meter(): Meter;
 }
 
 /**
@@ -28,8 +32,11 @@ export interface RecorderDeps {
  */
 export class AuditRecorder {
   readonly buffers = new TransactionBuffers();
+  private readonly fallbacks: FallbackReporter;
 
-  constructor(private readonly deps: RecorderDeps) {}
+  constructor(private readonly deps: RecorderDeps) {
+    this.fallbacks = new FallbackReporter(deps.diag, deps.meter);
+  }
 
   get settings(): AuditSettings {
     return this.deps.settings();
@@ -63,6 +70,20 @@ export class AuditRecorder {
 
   recordStatement(change: StatementChange, transaction: TransactionLike | undefined): void {
     this.dispatch([buildStatementEvent(change, this.originNow(transaction))], transaction);
+  }
+
+  /**
+   * A statement-level record standing in for row-level ones that could not be had, with its
+   * reason; counted and told once through the diag logger.
+   */
+  recordFallback(
+    change: StatementChange,
+    reason: CaptureFallbackReason,
+    transaction: TransactionLike | undefined,
+    error?: unknown,
+  ): void {
+    this.fallbacks.report(reason, change.table, error);
+    this.recordStatement({ ...change, captureFallback: reason }, transaction);
   }
 
   /** Emits events now (after a commit, or for autocommit writes). */

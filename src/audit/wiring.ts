@@ -1,4 +1,4 @@
-import type { DiagLogger, Tracer } from '@opentelemetry/api';
+import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { ModelCallInterceptor } from '../sequelize/model-call';
 import type { QueryInterceptor } from '../sequelize/query-call';
 import type { TransactionInterceptor } from '../sequelize/transaction-call';
@@ -14,6 +14,8 @@ export interface AuditWiringDeps {
   tracer(): Tracer;
   config(): SequelizeAuditInstrumentationConfig;
   diag: DiagLogger;
+  /** The instrumentation's meter (for `audit.capture.fallbacks`), asked on every use. */
+  meter(): Meter;
 }
 
 /** The interceptors through which audit capture joins the patched Sequelize methods. */
@@ -28,6 +30,8 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
   const recorder = new AuditRecorder({
     tracer: deps.tracer,
     settings: () => resolveAuditSettings(deps.config().audit, deps.diag),
+    diag: deps.diag,
+    meter: deps.meter,
   });
   return {
     modelInterceptors: [createModelInterceptor(recorder)],
