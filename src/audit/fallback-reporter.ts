@@ -4,7 +4,7 @@ import { METRIC_AUDIT_CAPTURE_FALLBACKS } from '../semconv';
 /*
  * A row-level capture that became a statement-level record is counted every time
  * (`audit.capture.fallbacks`, by `reason`) and told through the diag logger once per reason
- * and table, so a hot path that falls back on every write cannot flood the log.
+ * and table (of one database), so a hot path that falls back on every write cannot flood the log.
  */
 
 /** Why a row-level capture became statement-level (`audit.capture.fallback`). */
@@ -42,9 +42,14 @@ export class FallbackReporter {
     private readonly meter: () => Meter,
   ) {}
 
-  report(reason: CaptureFallbackReason, table: string, error?: unknown): void {
+  report(
+    reason: CaptureFallbackReason,
+    where: { table: string; dbSystem: string; namespace?: string },
+    error?: unknown,
+  ): void {
     this.counterFor().add(1, { reason });
-    const key = `${reason}\u0000${table}`;
+    const { table } = where;
+    const key = [reason, where.dbSystem, where.namespace ?? '', table].join('\u0000');
     if (this.told.has(key) || this.told.size > 10_000) return;
     this.told.add(key);
     const cause = error instanceof Error ? ` (${error.name}: ${error.message})` : '';

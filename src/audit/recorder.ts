@@ -82,7 +82,7 @@ export class AuditRecorder {
     transaction: TransactionLike | undefined,
     error?: unknown,
   ): void {
-    this.fallbacks.report(reason, change.table, error);
+    this.fallbacks.report(reason, change, error);
     this.recordStatement({ ...change, captureFallback: reason }, transaction);
   }
 
