@@ -99,6 +99,17 @@ describeEachDialect('audit of rows changed by ON DELETE rules', (db) => {
     ]);
   });
 
+  it('records the rows an ON UPDATE CASCADE rule moves to a changed key', async () => {
+    const [updated] = await Author.update({ id: 100 }, { where: { name: 'ann' } });
+    assert.equal(updated, 1);
+    assert.equal(await Book.count({ where: { authorId: 100 } }), 1, 'the database cascaded');
+    const moved = collector.all().filter((e) => e.table === 'books');
+    assert.deepEqual(
+      moved.map((e) => [e.operation, e.granularity, e.changedFields, e.after?.authorId]),
+      [['update', 'row', ['authorId'], 100]],
+    );
+  });
+
   it('covers cascaded rows above maxRowsPerStatement with a statement-level record and its count', async () => {
     configureInstrumentation({ audit: { maxRowsPerStatement: 1 } });
     await Book.destroy({ where: { title: 'ann-1' } });

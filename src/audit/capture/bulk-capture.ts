@@ -7,7 +7,7 @@ import type { ModelInfo } from '../model-info';
 import type { RowChange } from '../record-builder';
 import { changedFields } from '../row-diff';
 import type { RawRow } from '../row-diff';
-import { planDeleteCascade } from './cascade-capture';
+import { planDeleteCascade, planUpdateCascade } from './cascade-capture';
 import type { PlannedCascade } from './cascade-capture';
 import { optionsAt, transactionOfCall } from './capture-context';
 import type { CallOptions, CaptureContext } from './capture-context';
@@ -20,11 +20,13 @@ import { awaitWrittenValues, takeWrittenValues } from './written-values';
  * Bulk writes with a where: `Model.update`, `Model.destroy`, `Model.restore`,
  * `Model.increment` (and `decrement`, which delegates to it). Without individualHooks:
  * the affected rows (keys and before-values) are read in the writer's transaction just
- * before the write. The rows after are derived from them when the written values are known
- * (a `Model.update` of plain values, a restore, a hard delete: one extra statement in all);
- * otherwise (`count + 1`, `NOW()`, a soft-delete stamp, row-by-row individual hooks) they are
- * read again by primary key, so values computed by the database are recorded as stored.
- * Above `maxRowsPerStatement` rows, one statement-level record is written.
+ * before the write, locked there (`FOR UPDATE`) on the dialects that can. The rows after are
+ * derived from them when the written values are known (a `Model.update` of plain values, a
+ * restore, a hard delete: one extra statement in all); otherwise (`count + 1`, `NOW()`, a
+ * soft-delete stamp, row-by-row individual hooks) they are read again by primary key, so
+ * values computed by the database are recorded as stored. The rows recorded are checked
+ * against the driver's affected count; a difference is covered by a statement-level record.
+ * Above `maxRowsPerStatement` rows, or when a read fails, one statement-level record is written.
  */
 
 interface BulkShape {
@@ -77,9 +79,7 @@ export async function captureBulkWrite(
       limit: rowLimit(options, cap + 1),
       lock: canLockRows(info, transaction),
     });
-    if (before.length <= cap && isHardDelete(call.method, info, options)) {
-      cascade = await planDeleteCascade(info, before, transaction, cap);
-    }
+    if (before.length <= cap) cascade = await planCascade(write, before, cap);
   } catch (error) {
     return asStatement(write, next, 'pre_read_failed', error);
   }
@@ -196,6 +196,21 @@ function changedCount(write: BulkWrite, changes: readonly RowChange[]): number {
       !change.after ||
       changedFields(change.before, change.after, columns).length > 0,
   ).length;
+}
+
+/** What ON DELETE / ON UPDATE rules will do to other tables' rows, read before the write. */
+async function planCascade(
+  write: BulkWrite,
+  before: readonly RawRow[],
+  cap: number,
+): Promise<PlannedCascade | undefined> {
+  const { call, info, options, transaction } = write;
+  if (isHardDelete(call.method, info, options)) {
+    return planDeleteCascade(info, before, transaction, cap);
+  }
+  const values = call.args[0];
+  if (call.method !== 'update' || values === null || typeof values !== 'object') return undefined;
+  return planUpdateCascade(info, before, values as RawRow, transaction, cap);
 }
 
 function isHardDelete(method: string, info: ModelInfo, options: CallOptions): boolean {

@@ -7,16 +7,19 @@ import type { RawRow } from '../row-diff';
 import { canLockRows, readRows } from './row-reader';
 
 /*
- * Rows the database changes by itself because of a hard delete: the ON DELETE CASCADE and
- * ON DELETE SET NULL rules of the foreign keys Sequelize knows (an association's `onDelete`,
- * or an attribute's `references` + `onDelete`). The dependent rows are read before the delete
- * (locked inside a transaction) and recorded after it: deleted, or with the key set to NULL;
- * cascades of cascades follow, a few levels deep. Above `maxRowsPerStatement` dependent rows,
- * or when their read fails, one statement-level record per dependent table says so.
- * Database triggers are out of reach.
+ * Rows the database changes by itself because of a statement: the ON DELETE and ON UPDATE
+ * CASCADE / SET NULL rules of the foreign keys Sequelize knows (an association's `onDelete` /
+ * `onUpdate`, or an attribute's `references` with them). The dependent rows are read before
+ * the write (locked inside a transaction) and recorded after it: deleted, or with the key set
+ * to NULL or to the new key; cascades of deletes follow, a few levels deep. Above
+ * `maxRowsPerStatement` dependent rows, or when their read fails, one statement-level record
+ * per dependent table says so. Database triggers are out of reach.
  */
 
+type RuleKind = 'onDelete' | 'onUpdate';
+
 interface DependentRule {
+  readonly kind: RuleKind;
   readonly dependent: ModelInfo;
   /** The dependent's attribute holding the key. */
   readonly foreignKey: string;
@@ -26,7 +29,7 @@ interface DependentRule {
 }
 
 const MAX_DEPTH = 4;
-const rulesCache = new WeakMap<ModelInfo, DependentRule[]>();
+const rulesCache = new WeakMap<ModelInfo, Readonly<Record<RuleKind, DependentRule[]>>>();
 
 /** What a delete will do to dependent rows, read before it; `record` once it succeeded. */
 export interface PlannedCascade {
@@ -43,11 +46,37 @@ export async function planDeleteCascade(
   maxRows: number,
   depth = 0,
 ): Promise<PlannedCascade> {
-  const rules = depth < MAX_DEPTH ? deleteRulesOf(info) : [];
+  const rules = depth < MAX_DEPTH ? rulesOf(info).onDelete : [];
+  return planRules(rules, rows, transaction, maxRows, depth, () => null);
+}
+
+/**
+ * Reads the rows the database will change by ON UPDATE rules when an update writes `values`
+ * into `rows` of `info` (only rules whose referenced key the update writes).
+ */
+export async function planUpdateCascade(
+  info: ModelInfo,
+  rows: readonly RawRow[],
+  values: Readonly<Record<string, unknown>>,
+  transaction: TransactionLike | undefined,
+  maxRows: number,
+): Promise<PlannedCascade> {
+  const rules = rulesOf(info).onUpdate.filter((rule) => rule.referencedKey in values);
+  return planRules(rules, rows, transaction, maxRows, 0, (rule) => values[rule.referencedKey]);
+}
+
+async function planRules(
+  rules: readonly DependentRule[],
+  rows: readonly RawRow[],
+  transaction: TransactionLike | undefined,
+  maxRows: number,
+  depth: number,
+  newKey: (rule: DependentRule) => unknown,
+): Promise<PlannedCascade> {
   if (rules.length === 0 || rows.length === 0) return NOTHING;
   const parts: PlannedCascade[] = [];
   for (const rule of rules) {
-    parts.push(await planRule(rule, rows, transaction, maxRows, depth));
+    parts.push(await planRule(rule, rows, transaction, maxRows, depth, newKey(rule)));
   }
   return { record: (recorder, tx) => parts.forEach((part) => part.record(recorder, tx)) };
 }
@@ -58,6 +87,7 @@ async function planRule(
   transaction: TransactionLike | undefined,
   maxRows: number,
   depth: number,
+  newKey: unknown,
 ): Promise<PlannedCascade> {
   const keys = [...new Set(rows.map((row) => row[rule.referencedKey]).filter((k) => k != null))];
   if (keys.length === 0) return NOTHING;
@@ -74,19 +104,21 @@ async function planRule(
   } catch (error) {
     return statementPart(rule, 'cascade_read_failed', undefined, error);
   }
-  if (found.length > maxRows || dependent.primaryKeys.length === 0) {
+  const deletes = rule.kind === 'onDelete' && rule.action === 'CASCADE';
+  const unknownNewKey = rule.action === 'CASCADE' && !deletes && !isPlainKey(newKey);
+  if (found.length > maxRows || dependent.primaryKeys.length === 0 || unknownNewKey) {
     const count = await countQuietly(dependent.model, where, transaction);
     return statementPart(rule, 'cascade', count);
   }
+  const keyAfter = rule.action === 'SET NULL' ? null : newKey;
   const changes: RowChange[] = found.map((row) => ({
     info: dependent,
     before: row,
-    after: rule.action === 'CASCADE' ? null : { ...row, [rule.foreignKey]: null },
+    after: deletes ? null : { ...row, [rule.foreignKey]: keyAfter },
   }));
-  const deeper =
-    rule.action === 'CASCADE'
-      ? await planDeleteCascade(dependent, found, transaction, maxRows, depth + 1)
-      : NOTHING;
+  const deeper = deletes
+    ? await planDeleteCascade(dependent, found, transaction, maxRows, depth + 1)
+    : NOTHING;
   return {
     record(recorder, tx) {
       recorder.recordRows(changes, tx);
@@ -106,12 +138,12 @@ function statementPart(
     record(recorder, tx) {
       recorder.recordFallback(
         {
-          operation: rule.action === 'CASCADE' ? 'delete' : 'update',
+          operation: rule.kind === 'onDelete' && rule.action === 'CASCADE' ? 'delete' : 'update',
           table: dependent.table,
           dbSystem: dependent.dbSystem,
           namespace: dependent.namespace,
           model: dependent.name,
-          statement: `ON DELETE ${rule.action} of ${rule.foreignKey}`,
+          statement: `${rule.kind === 'onDelete' ? 'ON DELETE' : 'ON UPDATE'} ${rule.action} of ${rule.foreignKey}`,
           affectedRows,
         },
         reason,
@@ -142,11 +174,15 @@ async function countQuietly(
   }
 }
 
-/** The ON DELETE CASCADE / SET NULL rules that point at `info`'s table (cached per model). */
-function deleteRulesOf(info: ModelInfo): DependentRule[] {
+function isPlainKey(value: unknown): boolean {
+  return ['string', 'number', 'bigint'].includes(typeof value);
+}
+
+/** The CASCADE / SET NULL rules that point at `info`'s table (cached per model). */
+function rulesOf(info: ModelInfo): Readonly<Record<RuleKind, DependentRule[]>> {
   let rules = rulesCache.get(info);
   if (!rules) {
-    rules = findDeleteRules(info);
+    rules = { onDelete: findRules(info, 'onDelete'), onUpdate: findRules(info, 'onUpdate') };
     rulesCache.set(info, rules);
   }
   return rules;
@@ -155,23 +191,24 @@ function deleteRulesOf(info: ModelInfo): DependentRule[] {
 interface ReferencingAttribute {
   field?: string;
   onDelete?: unknown;
+  onUpdate?: unknown;
   references?: { model?: unknown; key?: unknown } | string;
 }
 
-function findDeleteRules(info: ModelInfo): DependentRule[] {
+function findRules(info: ModelInfo, kind: RuleKind): DependentRule[] {
   const rules: DependentRule[] = [];
   const models = Object.values(info.model.sequelize.models) as AuditableModelLike[];
   for (const model of models) {
     for (const [name, raw] of Object.entries(model.rawAttributes)) {
       const attribute = raw as ReferencingAttribute;
-      const action = String(attribute.onDelete ?? '').toUpperCase();
+      const action = String(attribute[kind] ?? '').toUpperCase();
       if (action !== 'CASCADE' && action !== 'SET NULL') continue;
       const references = attribute.references;
       if (!references || typeof references === 'string') continue;
       if (referencedTable(references.model) !== info.table) continue;
       const referencedKey = attributeOfField(info, String(references.key ?? info.primaryKeys[0]));
       if (!referencedKey) continue;
-      rules.push({ dependent: modelInfo(model), foreignKey: name, referencedKey, action });
+      rules.push({ kind, dependent: modelInfo(model), foreignKey: name, referencedKey, action });
     }
   }
   return rules;
