@@ -33,6 +33,9 @@ export const ATTR_AUDIT_METADATA_PREFIX = 'audit.metadata.';
 export const METRIC_AUDIT_RECORDS_SKIPPED = 'audit.records.skipped';
 /** Why a record was skipped: `should_record`, `ignored_changes`, `operation`. */
 export const ATTR_AUDIT_SKIP_REASON = 'audit.skip.reason';
+export const ATTR_AUDIT_CAPTURE_FALLBACK = 'audit.capture.fallback';
+/** Counter of row-level captures that became statement-level records, by `reason`. */
+export const METRIC_AUDIT_CAPTURE_FALLBACKS = 'audit.capture.fallbacks';
 
 /** What a redacted value holds in `audit.before`/`audit.after` and in masked query parameters. */
 export const REDACTED_MARKER = '[REDACTED]';

@@ -2,7 +2,11 @@ import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
 /** The kinds of row change an audit record describes. */
-export type AuditOperation = 'insert' | 'update' | 'delete' | 'soft_delete' | 'restore';
+/**
+ * What happened to the row. `unknown`: a statement-level record of a raw write whose kind the
+ * text does not tell (a `CALL`, an `EXEC`, several different statements in one string).
+ */
+export type AuditOperation = 'insert' | 'update' | 'delete' | 'soft_delete' | 'restore' | 'unknown';
 
 /** `row`: one record per changed row; `statement`: one record for a whole statement. */
 export type AuditGranularity = 'row' | 'statement';
@@ -93,6 +97,12 @@ export interface AuditEvent {
   affectedRows?: number;
   /** The audit context's metadata (and what `recordHook` added), bounded and redacted. */
   metadata?: Record<string, AuditMetadataValue>;
+  /**
+   * Why this record is statement-level where a row-level one was expected (`audit.capture.fallback`):
+   * `pre_read_failed`, `after_read_failed`, `row_cap`, `no_primary_key`, `row_count_mismatch`,
+   * `cascade`, `cascade_read_failed`, `unrecognized_write`.
+   */
+  captureFallback?: string;
 }
 
 /** An audit event as persisted: with its place in its writer's hash chain. */

@@ -9,6 +9,7 @@ import {
   ATTR_AUDIT_ACTOR_TYPE,
   ATTR_AUDIT_AFTER,
   ATTR_AUDIT_BEFORE,
+  ATTR_AUDIT_CAPTURE_FALLBACK,
   ATTR_AUDIT_CHANGED_FIELDS,
   ATTR_AUDIT_EVENT_ID,
   ATTR_AUDIT_GRANULARITY,
@@ -40,6 +41,7 @@ const OPERATIONS: readonly AuditOperation[] = [
   'delete',
   'soft_delete',
   'restore',
+  'unknown',
 ];
 
 /** Options of `eventToAttributes`. */
@@ -79,6 +81,7 @@ export function eventToAttributes(
   setIfDefined(attributes, ATTR_AUDIT_STATEMENT_WHERE, event.statement);
   setIfDefined(attributes, ATTR_AUDIT_STATEMENT_AFFECTED_ROWS, event.affectedRows);
   addMetadataAttributes(attributes, event.metadata);
+  setIfDefined(attributes, ATTR_AUDIT_CAPTURE_FALLBACK, event.captureFallback);
   return attributes;
 }
 
@@ -129,6 +132,7 @@ export function attributesToEvent(
   const affected = attributes[ATTR_AUDIT_STATEMENT_AFFECTED_ROWS];
   if (typeof affected === 'number') event.affectedRows = affected;
   assignIfDefined(event, 'metadata', metadataFromAttributes(attributes));
+  assignIfDefined(event, 'captureFallback', stringAttr(attributes, ATTR_AUDIT_CAPTURE_FALLBACK));
   return event;
 }
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
 import type { AuditContext, AuditEvent, AuditOperation } from '../types';
+import { recordIdOfKey } from '../record-id';
 import type { AuditSettings } from './audit-settings';
+import {
+  KEY_COLUMN_CHARS,
+  REASON_CHARS,
+  SHORT_TEXT_COLUMN_CHARS,
+  boundedOptional,
+  boundedText,
+} from './bounded-text';
 import { canonicalBytes, toCanonical, truncationMarker } from './canonical-value';
 import type { CanonicalValue } from './canonical-value';
 import { fieldPlanOf } from './field-plan';
@@ -37,6 +45,8 @@ export interface StatementChange {
   readonly model?: string;
   readonly statement?: string;
   readonly affectedRows?: number;
+  /** Why a row-level capture became this record (`audit.capture.fallback`). */
+  readonly captureFallback?: string;
 }
 
 /** An audit event waiting to be emitted, with the span it is to be parented under. */
@@ -67,13 +77,13 @@ export function buildRowEvent(
     granularity: 'row',
     dbSystem: info.dbSystem,
     table: info.table,
-    recordId: recordIdOf(change.after ?? change.before, info.primaryKeys, settings.maxValueBytes),
+    recordId: recordIdOf(change.after ?? change.before, info.primaryKeys),
     changedFields: changed,
     before,
     after,
   });
-  if (info.namespace !== undefined) event.namespace = info.namespace;
-  event.model = info.name;
+  if (info.namespace !== undefined) event.namespace = boundedText(info.namespace, KEY_COLUMN_CHARS);
+  event.model = boundedText(info.name, KEY_COLUMN_CHARS);
   return { event, parent: origin.spanContext, startTime: origin.occurredAtMs };
 }
 
@@ -92,10 +102,12 @@ export function buildStatementEvent(
     before: null,
     after: null,
   });
-  if (change.namespace !== undefined) event.namespace = change.namespace;
-  if (change.model !== undefined) event.model = change.model;
+  if (change.namespace !== undefined)
+    event.namespace = boundedText(change.namespace, KEY_COLUMN_CHARS);
+  if (change.model !== undefined) event.model = boundedText(change.model, KEY_COLUMN_CHARS);
   if (change.statement !== undefined) event.statement = change.statement;
   if (change.affectedRows !== undefined) event.affectedRows = change.affectedRows;
+  if (change.captureFallback !== undefined) event.captureFallback = change.captureFallback;
   return { event, parent: origin.spanContext, startTime: origin.occurredAtMs };
 }
 
@@ -115,18 +127,36 @@ type EventCore = Pick<
 /** The event with its id and what the origin knows (actor, request, trace, transaction). */
 function baseEvent(origin: CaptureOrigin, core: EventCore): AuditEvent {
   const event: AuditEvent = { eventId: randomUUID(), occurredAt: origin.occurredAt, ...core };
+  event.table = boundedText(core.table, KEY_COLUMN_CHARS);
   const { auditContext, spanContext } = origin;
-  if (auditContext?.actor) event.actor = { ...auditContext.actor };
-  if (auditContext?.tenant !== undefined) event.tenantId = auditContext.tenant;
-  if (auditContext?.reason !== undefined) event.reason = auditContext.reason;
-  const requestId = auditContext?.requestId ?? spanContext?.traceId;
+  if (auditContext?.actor) event.actor = boundedActor(auditContext.actor);
+  const tenant = boundedOptional(auditContext?.tenant, KEY_COLUMN_CHARS);
+  if (tenant !== undefined) event.tenantId = tenant;
+  const reason = boundedOptional(auditContext?.reason, REASON_CHARS);
+  if (reason !== undefined) event.reason = reason;
+  const requestId = boundedOptional(
+    auditContext?.requestId ?? spanContext?.traceId,
+    KEY_COLUMN_CHARS,
+  );
   if (requestId !== undefined) event.requestId = requestId;
   if (spanContext) {
     event.traceId = spanContext.traceId;
     event.spanId = spanContext.spanId;
   }
-  if (origin.transactionId !== undefined) event.transactionId = origin.transactionId;
+  const transactionId = boundedOptional(origin.transactionId, KEY_COLUMN_CHARS);
+  if (transactionId !== undefined) event.transactionId = transactionId;
   return event;
+}
+
+/** The context's actor with every part cut to its store column (a copy, never the caller's). */
+function boundedActor(actor: NonNullable<AuditContext['actor']>): NonNullable<AuditEvent['actor']> {
+  const bounded: NonNullable<AuditEvent['actor']> = {
+    ...actor,
+    id: boundedText(String(actor.id), KEY_COLUMN_CHARS),
+  };
+  if (actor.type !== undefined)
+    bounded.type = boundedText(String(actor.type), SHORT_TEXT_COLUMN_CHARS);
+  return bounded;
 }
 
 /**
@@ -162,21 +192,14 @@ function operationOf(change: RowChange, info: ModelInfo): AuditOperation {
   return 'update';
 }
 
-/** The primary key as text, or canonical JSON (sorted keys) for a composite key. */
-export function recordIdOf(
-  row: RawRow | null,
-  primaryKeys: readonly string[],
-  maxValueBytes: number,
-): string | null {
+/**
+ * The primary key in the package's one record-id encoding (src/record-id.ts), cut to the
+ * store's key column.
+ */
+export function recordIdOf(row: RawRow | null, primaryKeys: readonly string[]): string | null {
   if (!row || primaryKeys.length === 0) return null;
-  if (primaryKeys.length === 1) {
-    const value = toCanonical(row[primaryKeys[0]], maxValueBytes);
-    if (value === null) return null;
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  const key: CanonicalRow = {};
-  for (const name of [...primaryKeys].sort()) key[name] = toCanonical(row[name], maxValueBytes);
-  return JSON.stringify(key);
+  const id = recordIdOfKey(row, primaryKeys);
+  return id === null ? null : boundedText(id, KEY_COLUMN_CHARS);
 }
 
 /** Replaces the largest values by truncation markers until before + after fit the cap. */

@@ -1,10 +1,12 @@
 import { context, trace } from '@opentelemetry/api';
-import type { Tracer } from '@opentelemetry/api';
+import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
 import { isoStringOf } from './iso-time';
 import { emitAuditEvents } from './emitter';
+import { FallbackReporter } from './fallback-reporter';
+import type { CaptureFallbackReason } from './fallback-reporter';
 import type { EmitOptions } from './emitter';
 import { buildRowEvent, buildStatementEvent } from './record-builder';
 import type {
@@ -22,6 +24,8 @@ export interface RecorderDeps {
   settings(): AuditSettings;
   /** The user's hooks and noise rules (`recordHook`, `shouldRecord`, `ignoreChangesTo`, ...). */
   readonly policies: RecordPolicies;
+  diag: DiagLogger;
+  meter(): Meter;
 }
 
 /**
@@ -31,8 +35,11 @@ export interface RecorderDeps {
  */
 export class AuditRecorder {
   readonly buffers = new TransactionBuffers();
+  private readonly fallbacks: FallbackReporter;
 
-  constructor(private readonly deps: RecorderDeps) {}
+  constructor(private readonly deps: RecorderDeps) {
+    this.fallbacks = new FallbackReporter(deps.diag, deps.meter);
+  }
 
   get settings(): AuditSettings {
     return this.deps.settings();
@@ -72,6 +79,20 @@ export class AuditRecorder {
 
   private admits(pending: PendingAuditEvent, origin: CaptureOrigin, settings: AuditSettings) {
     return this.deps.policies.admit(pending.event, origin.auditContext, settings);
+  }
+
+  /**
+   * A statement-level record standing in for row-level ones that could not be had, with its
+   * reason; counted and told once through the diag logger.
+   */
+  recordFallback(
+    change: StatementChange,
+    reason: CaptureFallbackReason,
+    transaction: TransactionLike | undefined,
+    error?: unknown,
+  ): void {
+    this.fallbacks.report(reason, change, error);
+    this.recordStatement({ ...change, captureFallback: reason }, transaction);
   }
 
   /** Emits events now (after a commit, or for autocommit writes). */

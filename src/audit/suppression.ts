@@ -1,14 +1,19 @@
 import { context, createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
 
 /*
  * Work that must never be audited: the audit store's own SQL (even through the application's
- * Sequelize) and the audit side's own row reads. Code that suppresses tracing (as exporters
- * and stores do with `suppressTracing`) is not audited either.
+ * Sequelize; its statements also carry the store's query marker) and the audit side's own row
+ * reads. Suppressing *tracing* (`suppressTracing`) does not switch audit off: an application
+ * or library may hide its statements from traces, but its writes still belong in the trail.
  */
 
 const SUPPRESS_AUDIT_KEY = createContextKey('otel-sequelize-audit suppress audit');
+/**
+ * The store's context marker (set by `runAsStore` in the store layer, which this layer may not
+ * import): context keys are `Symbol.for(description)`, so the same description is the same key.
+ */
+const STORE_CONTEXT_KEY = createContextKey('otel-sequelize-audit.store');
 
 /** A context in which no row change is audited. */
 export function suppressAudit(ctx: Context): Context {
@@ -28,5 +33,5 @@ export function withoutAudit<T>(fn: () => T): T {
 
 /** Whether the current async work is excluded from audit capture. */
 export function isAuditSuppressed(ctx: Context = context.active()): boolean {
-  return ctx.getValue(SUPPRESS_AUDIT_KEY) === true || isTracingSuppressed(ctx);
+  return ctx.getValue(SUPPRESS_AUDIT_KEY) === true || ctx.getValue(STORE_CONTEXT_KEY) === true;
 }

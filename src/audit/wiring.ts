@@ -15,7 +15,7 @@ export interface AuditWiringDeps {
   tracer(): Tracer;
   config(): SequelizeAuditInstrumentationConfig;
   diag: DiagLogger;
-  /** The instrumentation's meter (for the skipped-records counter). */
+  /** The instrumentation's meter (skipped records, `audit.capture.fallbacks`), asked on every use. */
   meter(): Meter;
 }
 
@@ -36,6 +36,8 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
       diag: deps.diag,
       meter: deps.meter,
     }),
+    diag: deps.diag,
+    meter: deps.meter,
   });
   return {
     modelInterceptors: [createModelInterceptor(recorder)],

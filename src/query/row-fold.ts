@@ -39,6 +39,8 @@ export function statusAfter(status: RowStatus, operation: AuditOperation): RowSt
     case 'update':
       // Writing to a soft-deleted row (paranoid: false) leaves it soft-deleted.
       return status === 'soft_deleted' ? 'soft_deleted' : 'present';
+    case 'unknown':
+      return status;
   }
 }
 

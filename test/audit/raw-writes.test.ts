@@ -81,13 +81,28 @@ describeEachDialect('audit of raw SQL writes', (db) => {
     );
   });
 
-  it('records nothing inside withoutAudit or with tracing suppressed (the audit store’s own SQL)', async () => {
+  it('records nothing inside withoutAudit (the audit store’s own SQL)', async () => {
     await withoutAudit(() => sequelize.query("INSERT INTO items (name, qty) VALUES ('s', 1)"));
     await withoutAudit(() => Item.create({ name: 't', qty: 1 }));
-    await context.with(suppressTracing(context.active()), () =>
-      sequelize.query("DELETE FROM items WHERE name = 's'"),
-    );
     assert.deepEqual(collector.all(), []);
+  });
+
+  it('still audits raw and model writes when only tracing is suppressed', async () => {
+    await context.with(suppressTracing(context.active()), async () => {
+      await sequelize.query("INSERT INTO items (name, qty) VALUES ('s', 1)");
+      await Item.create({ name: 't', qty: 1 });
+      await Item.update({ qty: 2 }, { where: { name: 't' } });
+      await sequelize.query("DELETE FROM items WHERE name = 's'");
+    });
+    assert.deepEqual(
+      collector.all().map((e) => [e.operation, e.granularity, e.table]),
+      [
+        ['insert', 'statement', 'items'],
+        ['insert', 'row', 'items'],
+        ['update', 'row', 'items'],
+        ['delete', 'statement', 'items'],
+      ],
+    );
   });
 
   it('leaves raw writes unrecorded when rawQueries is off, and model writes recorded per row', async () => {

@@ -7,6 +7,7 @@ import type { ModelCall } from '../../sequelize/model-call';
 import { modelInfo } from '../model-info';
 import type { ModelInfo } from '../model-info';
 import type { RowChange } from '../record-builder';
+import type { CaptureFallbackReason } from '../fallback-reporter';
 import type { RawRow } from '../row-diff';
 import { optionsAt, transactionOfCall } from './capture-context';
 import type { CallOptions, CaptureContext } from './capture-context';
@@ -34,42 +35,65 @@ export async function captureBulkCreate(
   const records = Array.isArray(call.args[0]) ? (call.args[0] as KeyedRecord[]) : [];
   const transaction = transactionOfCall(call.model as AuditableModelLike, options);
   if (records.length > capture.recorder.settings.maxRowsPerStatement) {
-    return captureAsStatement(call, next, capture, transaction);
+    return captureAsStatement(call, next, capture, transaction, 'row_cap');
   }
   const mayMeetExisting = Boolean(options.ignoreDuplicates || options.updateOnDuplicate);
-  const lookup = mayMeetExisting
-    ? await readExisting(info, records, options, transaction)
-    : undefined;
+  let lookup: ExistingRows | undefined;
+  try {
+    lookup = mayMeetExisting ? await readExisting(info, records, options, transaction) : undefined;
+  } catch (error) {
+    return captureAsStatement(call, next, capture, transaction, 'pre_read_failed', error);
+  }
   const result = await next();
   const created = Array.isArray(result) ? (result as ModelInstanceLike[]).map(rowOf) : [];
-  const changes = lookup
-    ? await compareWithExisting(info, lookup, created, transaction)
-    : await insertsOf(info, created, transaction);
-  capture.recorder.recordRows(changes, transaction);
+  try {
+    const changes = lookup
+      ? await compareWithExisting(info, lookup, created, transaction)
+      : await insertsOf(info, created, transaction);
+    capture.recorder.recordRows(changes, transaction);
+  } catch (error) {
+    recordInsertStatement(call, capture, transaction, created.length, 'after_read_failed', error);
+  }
   return result;
 }
 
-/** A bulkCreate above `maxRowsPerStatement` rows: one statement-level record. */
+/** A write recorded as one statement-level record (above `maxRowsPerStatement`, a failed read). */
 async function captureAsStatement(
   call: ModelCall,
   next: () => Promise<unknown>,
   capture: CaptureContext,
   transaction: TransactionLike | undefined,
+  reason: CaptureFallbackReason,
+  error?: unknown,
 ): Promise<unknown> {
-  const info = modelInfo(call.model);
   const result = await next();
-  capture.recorder.recordStatement(
+  const count = Array.isArray(result) ? (call.method === 'upsert' ? 1 : result.length) : undefined;
+  recordInsertStatement(call, capture, transaction, count, reason, error);
+  return result;
+}
+
+function recordInsertStatement(
+  call: ModelCall,
+  capture: CaptureContext,
+  transaction: TransactionLike | undefined,
+  affectedRows: number | undefined,
+  reason: CaptureFallbackReason,
+  error?: unknown,
+): void {
+  const info = modelInfo(call.model);
+  capture.recorder.recordFallback(
     {
-      operation: 'insert',
+      operation: call.method === 'upsert' ? 'unknown' : 'insert',
       table: info.table,
       dbSystem: info.dbSystem,
       namespace: info.namespace,
       model: info.name,
-      affectedRows: Array.isArray(result) ? result.length : undefined,
+      affectedRows,
     },
+    reason,
     transaction,
+    error,
   );
-  return result;
 }
 
 /** Captures `Model.upsert(values, options)`. */
@@ -82,16 +106,23 @@ export async function captureUpsert(
   const options = optionsAt(call.args, 1);
   const values = (call.args[0] ?? {}) as KeyedRecord;
   const transaction = transactionOfCall(call.model as AuditableModelLike, options);
-  const lookup = await readExisting(info, [values], options, transaction);
+  let lookup: ExistingRows;
+  try {
+    lookup = await readExisting(info, [values], options, transaction);
+  } catch (error) {
+    return captureAsStatement(call, next, capture, transaction, 'pre_read_failed', error);
+  }
   const result = await next();
   const returned = Array.isArray(result) ? (result[0] as ModelInstanceLike | undefined) : undefined;
-  const changes = await compareWithExisting(
-    info,
-    lookup,
-    returned ? [rowOf(returned)] : [],
-    transaction,
-  );
-  capture.recorder.recordRows(changes, transaction);
+  try {
+    const written = returned ? [rowOf(returned)] : [];
+    capture.recorder.recordRows(
+      await compareWithExisting(info, lookup, written, transaction),
+      transaction,
+    );
+  } catch (error) {
+    recordInsertStatement(call, capture, transaction, 1, 'after_read_failed', error);
+  }
   return result;
 }
 

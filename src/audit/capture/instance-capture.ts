@@ -9,6 +9,8 @@ import type { ModelInfo } from '../model-info';
 import type { RawRow } from '../row-diff';
 import { optionsAt, transactionOfCall } from './capture-context';
 import type { CaptureContext } from './capture-context';
+import { planDeleteCascade } from './cascade-capture';
+import type { PlannedCascade } from './cascade-capture';
 import { primaryKeyOf, rereadByPrimaryKey } from './row-reader';
 import { hasSqlExpression } from './sql-expression';
 
@@ -30,14 +32,35 @@ export async function captureInstanceWrite(
   const options = optionsAt(call.args, 0);
   const transaction = transactionOfCall(call.model as AuditableModelLike, options);
   const before = instance.isNewRecord ? null : storedRow(instance);
-  const result = await next();
   const hardDelete = call.method === 'destroy' && (!info.deletedAt || options.force === true);
+  const cascade =
+    hardDelete && before ? await cascadeOf(info, before, transaction, capture) : undefined;
+  const result = await next();
   // Read as it stands now: the record is built from it before anything can change it again.
   let after: RawRow | null = hardDelete ? null : instance._previousDataValues;
   if (after && hasSqlExpression(after))
     after = await readBack(info, storedRow(instance), transaction);
   capture.recorder.recordRows([{ info, before, after }], transaction);
+  cascade?.record(capture.recorder, transaction);
   return result;
+}
+
+async function cascadeOf(
+  info: ModelInfo,
+  row: RawRow,
+  transaction: TransactionLike | undefined,
+  capture: CaptureContext,
+): Promise<PlannedCascade | undefined> {
+  try {
+    return await planDeleteCascade(
+      info,
+      [row],
+      transaction,
+      capture.recorder.settings.maxRowsPerStatement,
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** The values as stored: what the instance last read from or wrote to the database. */
@@ -50,6 +73,11 @@ async function readBack(
   row: RawRow,
   transaction: TransactionLike | undefined,
 ): Promise<RawRow> {
-  const reread = await rereadByPrimaryKey(info, [row], transaction);
-  return reread.get(primaryKeyOf(info, row)) ?? row;
+  try {
+    const reread = await rereadByPrimaryKey(info, [row], transaction);
+    return reread.get(primaryKeyOf(info, row)) ?? row;
+  } catch {
+    // The write succeeded: record what Sequelize wrote rather than nothing.
+    return row;
+  }
 }

@@ -3,14 +3,19 @@ import type { QueryInterceptor } from '../../sequelize/query-call';
 import type { AuditRecorder } from '../recorder';
 import { isAuditSuppressed } from '../suppression';
 import { captureRawWrite, rawWriteOf } from './raw-capture';
+import { noteWrittenValues } from './written-values';
 
-/** The query interceptor of the audit side: statement-level records of raw writes. */
+/**
+ * The query interceptor of the audit side: statement-level records of raw writes, and the
+ * values a captured `Model.update` writes, read off its UPDATE statement.
+ */
 export function createQueryInterceptor(recorder: AuditRecorder): QueryInterceptor {
   const capture = { recorder };
   return (call, next) => {
     const settings = recorder.settings;
-    if (!settings.enabled || !settings.rawQueries || isAuditSuppressed()) return next();
-    if (isAuditStoreQuery(call.options)) return next();
+    if (!settings.enabled || isAuditSuppressed()) return next();
+    if (call.modelCall !== undefined) noteWrittenValues(call);
+    if (!settings.rawQueries || isAuditStoreQuery(call.options)) return next();
     const write = rawWriteOf(call);
     if (!write) return next();
     return captureRawWrite(call, next, capture, write);

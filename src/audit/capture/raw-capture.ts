@@ -1,6 +1,6 @@
 import type { QueryCall } from '../../sequelize/query-call';
 import { transactionOfQuery } from '../../sequelize/query-call';
-import { statementShape } from '../../sequelize/sql/statement-shape';
+import { rawWriteShape } from '../../sequelize/sql/statement-shape';
 import type { AuditOperation } from '../../types';
 import { dbSystemOf, namespaceOf } from '../../sequelize/db-system';
 import type { CaptureContext } from './capture-context';
@@ -14,9 +14,9 @@ import { affectedRowsOfRawResult, sanitizedStatement } from './statement-summary
 
 const OPERATION_BY_VERB: Readonly<Record<string, AuditOperation>> = {
   INSERT: 'insert',
-  REPLACE: 'insert',
   UPDATE: 'update',
   DELETE: 'delete',
+  UNKNOWN: 'unknown',
 };
 
 /**
@@ -34,11 +34,20 @@ export interface RawWrite {
   readonly table: string;
 }
 
+/**
+ * The raw write a query is, from its text (not its query type: `UPDATE ... RETURNING` run as
+ * a SELECT is an update): led by a write verb, a `WITH` that writes, `MERGE`, `CALL`/`EXEC`,
+ * or several statements in one string of which one writes. `unknown` where the text does not
+ * tell which kind of write.
+ */
 export function rawWriteOf(call: QueryCall): RawWrite | undefined {
   if (isModelIssued(call)) return undefined;
-  const shape = statementShape(call);
-  const operation = OPERATION_BY_VERB[shape.operation];
-  return operation ? { operation, table: shape.collection ?? 'unknown' } : undefined;
+  const shape = rawWriteShape(call.sql);
+  if (!shape) return undefined;
+  return {
+    operation: OPERATION_BY_VERB[shape.verb],
+    table: shape.table ?? call.options.tableNames?.[0] ?? 'unknown',
+  };
 }
 
 /** Captures one raw write statement. */
@@ -50,16 +59,22 @@ export async function captureRawWrite(
 ): Promise<unknown> {
   const transaction = transactionOfQuery(call);
   const result = await next();
-  capture.recorder.recordStatement(
-    {
-      operation: write.operation,
-      table: write.table,
-      dbSystem: dbSystemOf(call.sequelize),
-      namespace: namespaceOf(call.sequelize),
-      statement: sanitizedStatement(call.sql, call.sequelize.getDialect()),
-      affectedRows: affectedRowsOfRawResult(result),
-    },
-    transaction,
-  );
+  const change = {
+    operation: write.operation,
+    table: write.table,
+    dbSystem: dbSystemOf(call.sequelize),
+    namespace: namespaceOf(call.sequelize),
+    statement: sanitizedStatement(call.sql, call.sequelize.getDialect()),
+    // A write run as a SELECT (`UPDATE ... RETURNING`) gives back its rows, one per changed row.
+    affectedRows:
+      call.options.type === 'SELECT' && Array.isArray(result)
+        ? result.length
+        : affectedRowsOfRawResult(result),
+  };
+  if (write.operation === 'unknown') {
+    capture.recorder.recordFallback(change, 'unrecognized_write', transaction);
+  } else {
+    capture.recorder.recordStatement(change, transaction);
+  }
   return result;
 }

@@ -1,14 +1,14 @@
-import { context } from '@opentelemetry/api';
 import type { TransactionLike } from '../../sequelize/internal-types';
 import type { ModelInfo } from '../model-info';
-import { suppressAudit } from '../suppression';
+import { guardedRead } from './guarded-read';
 
 /*
  * The audit reads select the model's attributes by name. A model can be ahead of its table
  * (an attribute added before its migration ran): selecting the missing column would fail,
  * and on PostgreSQL a failed statement aborts the application's transaction. So the columns
  * the table really has are looked up once per model (one statement, in the writer's
- * transaction so that a pool of one connection cannot deadlock) and the reads select only those.
+ * transaction so that a pool of one connection cannot deadlock, savepointed where a failure
+ * would abort it) and the reads select only those.
  */
 
 interface DescribableSequelize {
@@ -41,7 +41,7 @@ async function describeColumns(
 ): Promise<readonly string[]> {
   const sequelize = info.model.sequelize as unknown as DescribableSequelize;
   try {
-    const table = await context.with(suppressAudit(context.active()), () =>
+    const table = await guardedRead(info.model.sequelize, transaction, () =>
       sequelize
         .getQueryInterface()
         .describeTable(info.model.getTableName(), { transaction: transaction ?? null }),

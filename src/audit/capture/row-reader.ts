@@ -1,6 +1,7 @@
 import type { ModelInstanceLike, TransactionLike } from '../../sequelize/internal-types';
 import type { ModelInfo } from '../model-info';
 import type { RawRow } from '../row-diff';
+import { guardedRead } from './guarded-read';
 import { readableColumns } from './readable-columns';
 
 const OP_OR = Symbol.for('or');
@@ -11,6 +12,20 @@ export interface ReadOptions {
   /** Sequelize's paranoid filter: `true` hides soft-deleted rows. */
   readonly paranoid: boolean;
   readonly limit?: number;
+  /** Locks the rows read (`FOR UPDATE`) until the transaction ends. @default false */
+  readonly lock?: boolean;
+}
+
+/** Dialects whose row reads can take row locks (`SELECT ... FOR UPDATE`). */
+const ROW_LOCK_DIALECTS: ReadonlySet<string> = new Set(['postgres', 'mysql', 'mariadb']);
+
+/**
+ * Whether the rows a write is about to change can be locked as they are read: only inside a
+ * transaction (an autocommit read would release its locks at once) on a dialect with row locks.
+ * Locked, they cannot be changed or deleted by anyone else until the write's transaction ends.
+ */
+export function canLockRows(info: ModelInfo, transaction: TransactionLike | undefined): boolean {
+  return transaction !== undefined && ROW_LOCK_DIALECTS.has(info.model.sequelize.getDialect());
 }
 
 /**
@@ -22,15 +37,19 @@ export async function readRows(
   where: unknown,
   options: ReadOptions,
 ): Promise<RawRow[]> {
-  const instances = await info.model.findAll({
-    where,
-    attributes: [...(await readableColumns(info, options.transaction))],
-    transaction: options.transaction ?? null,
-    paranoid: options.paranoid,
-    limit: options.limit,
-    hooks: false,
-    logging: false,
-  });
+  const attributes = [...(await readableColumns(info, options.transaction))];
+  const instances = await guardedRead(info.model.sequelize, options.transaction, () =>
+    info.model.findAll({
+      where,
+      attributes,
+      transaction: options.transaction ?? null,
+      paranoid: options.paranoid,
+      limit: options.limit,
+      ...(options.lock ? { lock: true } : {}),
+      hooks: false,
+      logging: false,
+    }),
+  );
   return instances.map(rowOf);
 }
 
@@ -42,14 +61,17 @@ export async function rereadByPrimaryKey(
 ): Promise<Map<string, RawRow>> {
   const byKey = new Map<string, RawRow>();
   if (rows.length === 0 || info.primaryKeys.length === 0) return byKey;
-  const instances = await info.model.unscoped().findAll({
-    where: primaryKeyWhere(info, rows),
-    attributes: [...(await readableColumns(info, transaction))],
-    transaction: transaction ?? null,
-    paranoid: false,
-    hooks: false,
-    logging: false,
-  });
+  const attributes = [...(await readableColumns(info, transaction))];
+  const instances = await guardedRead(info.model.sequelize, transaction, () =>
+    info.model.unscoped().findAll({
+      where: primaryKeyWhere(info, rows),
+      attributes,
+      transaction: transaction ?? null,
+      paranoid: false,
+      hooks: false,
+      logging: false,
+    }),
+  );
   for (const instance of instances) {
     const row = rowOf(instance);
     byKey.set(primaryKeyOf(info, row), row);

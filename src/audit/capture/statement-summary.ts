@@ -31,15 +31,17 @@ export function describeWhere(info: ModelInfo, where: unknown): string {
 
 /**
  * Rows affected by a bulk model write, from what the model method returned: a number
- * (`destroy`), `[count]` / `[count, rows]` (`update`), or `[rows, count]` (`increment`).
+ * (`destroy`), `[count]` / `[count, rows]` (`update`), or `[[rows, count]]` (`increment`).
  */
 export function affectedRowsOfModelCall(method: string, result: unknown): number | undefined {
   if (typeof result === 'number') return result;
   if (!Array.isArray(result)) return undefined;
   if (method === 'increment' || method === 'decrement') {
-    const count = result[1];
+    // Sequelize 6 gives `[[rows | null, count]]`; older shapes `[rows, count]`.
+    const [inner, count] = result;
     if (typeof count === 'number') return count;
-    return Array.isArray(result[0]) ? result[0].length : undefined;
+    if (Array.isArray(inner) && typeof inner[1] === 'number') return inner[1];
+    return undefined;
   }
   return typeof result[0] === 'number' ? result[0] : undefined;
 }

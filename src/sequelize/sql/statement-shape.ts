@@ -210,3 +210,156 @@ export function statementShape(call: QueryCall): StatementShape {
   }
   return shapeOfTables(operation, []);
 }
+
+/** What a raw statement writes, as far as its text tells. */
+export interface RawWriteShape {
+  /** `UNKNOWN`: a write whose kind the text does not tell (`CALL`, `EXEC`, `MERGE`, a mix). */
+  readonly verb: 'INSERT' | 'UPDATE' | 'DELETE' | 'UNKNOWN';
+  readonly table?: string;
+}
+
+const WRITE_VERBS: Readonly<Record<string, RawWriteShape['verb']>> = {
+  INSERT: 'INSERT',
+  REPLACE: 'INSERT',
+  UPDATE: 'UPDATE',
+  DELETE: 'DELETE',
+  MERGE: 'UNKNOWN',
+  CALL: 'UNKNOWN',
+  EXEC: 'UNKNOWN',
+  EXECUTE: 'UNKNOWN',
+  DO: 'UNKNOWN',
+};
+
+/** Words that, inside a `WITH` statement, make it a write. */
+const WRITE_WORDS_IN_WITH = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+/** Words after which `UPDATE`/`DELETE` is a clause, not a statement: `FOR UPDATE`, `DO UPDATE`, `ON DELETE`. */
+const NOT_A_WRITE_AFTER = new Set(['FOR', 'KEY', 'DO', 'ON', 'THEN']);
+
+/**
+ * What a raw SQL text writes, read from the text alone (whatever query type it runs under:
+ * `UPDATE ... RETURNING` run as a SELECT is still an update): a statement led by a write
+ * verb, a `WITH` whose body writes, `MERGE`, `CALL`/`EXEC`, or several statements in one
+ * string of which any writes. `undefined` for text that writes nothing it can tell.
+ */
+export function rawWriteShape(sql: string): RawWriteShape | undefined {
+  const semicolon = sql.indexOf(';');
+  const verb = leadingVerb(sql);
+  // The common case, one statement led by its verb: no scan of the text.
+  if (semicolon < 0 || sql.slice(semicolon + 1).trim() === '') {
+    return verb === 'WITH' ? writeInWith(sql) : singleWrite(sql, verb);
+  }
+  const writes = splitStatements(sql)
+    .map((statement) => {
+      const own = leadingVerb(statement);
+      return own === 'WITH' ? writeInWith(statement) : singleWrite(statement, own);
+    })
+    .filter((shape): shape is RawWriteShape => shape !== undefined);
+  if (writes.length <= 1) return writes[0];
+  const [first] = writes;
+  const sameTable = writes.every((shape) => shape.table === first.table);
+  const sameVerb = writes.every((shape) => shape.verb === first.verb);
+  return { verb: sameVerb ? first.verb : 'UNKNOWN', table: sameTable ? first.table : undefined };
+}
+
+function singleWrite(sql: string, verb: string): RawWriteShape | undefined {
+  const kind = WRITE_VERBS[verb];
+  if (!kind) return undefined;
+  if (verb === 'MERGE') {
+    return { verb: kind, table: readTableName(sql, readKeyword(sql, readKeyword(sql, 0).end).end) };
+  }
+  return { verb: kind, table: kind === 'UNKNOWN' ? undefined : singleTableTarget(sql, verb) };
+}
+
+/** The write inside a `WITH ... ` statement, if its text holds one outside literals. */
+function writeInWith(sql: string): RawWriteShape | undefined {
+  const found: RawWriteShape[] = [];
+  let previous = '';
+  scanSql(sql, {
+    word(word, start) {
+      const clause = NOT_A_WRITE_AFTER.has(previous);
+      previous = word;
+      if (WRITE_WORDS_IN_WITH.has(word) && !clause) {
+        const rest = sql.slice(start);
+        found.push(singleWrite(rest, word) ?? { verb: 'UNKNOWN' });
+      }
+    },
+  });
+  if (found.length === 0) return undefined;
+  const [first] = found;
+  if (found.every((shape) => shape.verb === first.verb && shape.table === first.table))
+    return first;
+  return {
+    verb: 'UNKNOWN',
+    table: found.every((s) => s.table === first.table) ? first.table : undefined,
+  };
+}
+
+/** The statements of a text holding several, split at the semicolons outside literals. */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let start = 0;
+  scanSql(sql, {
+    semicolon(at) {
+      statements.push(sql.slice(start, at));
+      start = at + 1;
+    },
+  });
+  statements.push(sql.slice(start));
+  return statements.filter((statement) => statement.trim() !== '');
+}
+
+interface SqlScanHandlers {
+  /** A bare word (upper case) outside literals, quoted names and comments. */
+  word?(word: string, start: number): void;
+  semicolon?(at: number): void;
+}
+
+/** Walks a SQL text, skipping string literals, quoted names, comments and $tag$ strings. */
+function scanSql(sql: string, handlers: SqlScanHandlers): void {
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i];
+    if (char === "'" || char === '"' || char === '`') {
+      i = endOfQuoted(sql, i, char);
+    } else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else if (char === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))?.[0] ?? '$$';
+      const end = sql.indexOf(tag, i + tag.length);
+      i = end < 0 ? sql.length : end + tag.length;
+    } else if (char === ';') {
+      handlers.semicolon?.(i);
+      i += 1;
+    } else if (
+      isLetter(sql.charCodeAt(i)) &&
+      (i === 0 || !isIdentifierChar(sql.charCodeAt(i - 1)))
+    ) {
+      let end = i;
+      while (end < sql.length && isIdentifierChar(sql.charCodeAt(end))) end += 1;
+      handlers.word?.(sql.slice(i, end).toUpperCase(), i);
+      i = end;
+    } else {
+      i += 1;
+    }
+  }
+}
+
+/** Where a quoted literal or name that opens at `start` ends (doubled quotes and `\` escapes kept in). */
+function endOfQuoted(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === '\\' && quote === "'") {
+      i += 2;
+    } else if (sql[i] === quote) {
+      if (sql[i + 1] !== quote) return i + 1;
+      i += 2;
+    } else {
+      i += 1;
+    }
+  }
+  return sql.length;
+}
