@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { migrateCommand } from './commands/migrate';
 import { pruneCommand } from './commands/prune';
+import { quarantineCommand } from './commands/quarantine';
 import { revertCommand } from './commands/revert';
 import { showCommand } from './commands/show';
 import { tailCommand } from './commands/tail';
@@ -49,6 +50,7 @@ export function createProgram(): Command {
     tailCommand(),
     pruneCommand(),
     migrateCommand(),
+    quarantineCommand(),
   ];
   for (const command of commands) program.addCommand(configureErrors(command));
   return program;
@@ -56,6 +58,7 @@ export function createProgram(): Command {
 
 /** Usage errors as one line in our own voice; exits are reported to `run`, not taken. */
 function configureErrors(command: Command): Command {
+  for (const sub of command.commands) configureErrors(sub);
   return command.exitOverride().configureOutput({
     outputError: (text, write) => write(`${PROGRAM_NAME}: ${oneLine(text)}\n`),
   });

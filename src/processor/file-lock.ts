@@ -41,9 +41,9 @@ export function tryLockFile(fd: number, own: boolean): boolean {
   return locks.tryLock(fd);
 }
 
-/** Waits for the exclusive lock of `fd` (no-op without lock support). */
-export async function lockFileWaiting(fd: number): Promise<void> {
-  await lockBinding()?.waitForLock(fd);
+/** Waits for the lock of `fd`: shared for a reader (a descriptor open read-only), else exclusive. No-op without lock support. */
+export async function lockFileWaiting(fd: number, shared = false): Promise<void> {
+  await lockBinding()?.waitForLock(fd, { shared });
 }
 
 export function unlockFile(fd: number): void {

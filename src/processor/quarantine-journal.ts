@@ -106,7 +106,7 @@ async function withLockedFile(
 ): Promise<void> {
   const handle = await open(file, flags, FILE_MODE);
   try {
-    await lockFileWaiting(handle.fd);
+    await lockFileWaiting(handle.fd, flags === 'r');
     await body(handle);
   } finally {
     unlockFile(handle.fd);
