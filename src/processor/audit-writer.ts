@@ -98,6 +98,9 @@ export class AuditWriter {
   async flush(): Promise<void> {
     this.storeRetryAt = 0;
     this.readyRetryAt = 0;
+    // A run under way may have decided to wait before the retry times were reset: let it end,
+    // then run again.
+    if (this.loop) await this.loop;
     let queued: number;
     do {
       queued = this.queue.length;
