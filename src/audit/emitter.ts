@@ -2,7 +2,7 @@ import { context, diag, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api
 import type { Span, Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditEvent } from '../types';
-import { eventToAttributes, rememberCarriedEvent } from './event-attributes';
+import { eventToAttributes } from './event-attributes';
 import type { PendingAuditEvent } from './record-builder';
 import { deliverDirectly } from './receivers';
 import type { AuditEventReceiver } from './receivers';
@@ -24,9 +24,9 @@ export interface EmitOptions {
 
 /**
  * Emits each event as an INTERNAL span `audit <OPERATION> <table>`, parented under the span
- * that was active when the row changed. One delivery path per event: a recording span that
- * carries the whole event goes through the span pipeline (the processor reads it in onEnd);
- * any other event is handed to the receivers directly, so sampling never loses a record.
+ * that was active when the row changed. One delivery path: every event is handed to the
+ * receivers directly, so neither sampling nor the tracer provider can lose a record; the
+ * span is the view trace backends show.
  */
 export function emitAuditEvents(events: readonly PendingAuditEvent[], options: EmitOptions): void {
   if (events.length === 0) return;
@@ -61,10 +61,8 @@ function emitOne(pending: PendingAuditEvent, options: EmitOptions): void {
     parent,
   );
   options.beforeEmit?.(span, event, (options.alreadyPersisted?.size ?? 0) > 0);
-  const viaPipeline =
-    span.isRecording() && !options.omitValuesFromSpans && !options.alreadyPersisted?.size;
-  if (viaPipeline) rememberCarriedEvent(span, event);
-  else deliverDirectly(event, span, options.alreadyPersisted);
+  // One delivery path: every event goes to the receivers directly; the span is only a view.
+  deliverDirectly(event, span, options.alreadyPersisted);
   span.end();
 }
 

@@ -1,6 +1,11 @@
-import { diag } from '@opentelemetry/api';
+import { diag, metrics, ValueType } from '@opentelemetry/api';
+import type { Counter, MeterProvider } from '@opentelemetry/api';
 import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditEvent } from '../types';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
+
+/** Audit records that no receiver took (audit on, no `AuditSpanProcessor` registered). */
+export const METRIC_RECORDS_UNDELIVERED = 'audit.records.undelivered';
 
 /**
  * Something that takes audit events straight from the instrumentation, without the span
@@ -24,16 +29,15 @@ export interface AuditEventReceiver {
  * The registry lives on globalThis so that two copies of this package in one process (a
  * nested node_modules) still meet: audit completeness must not depend on module identity.
  *
- * Rule of delivery (one path per event, never both):
- * - the audit span is recording and carries the whole event in its attributes: the span
- *   pipeline delivers it (the processor's onEnd);
- * - otherwise (not sampled, or values kept out of spans): the instrumentation hands the event
- *   to every registered receiver directly and marks the span in `directlyDelivered`, so the
- *   processor's onEnd skips it.
+ * One delivery path: the instrumentation hands every event to every registered receiver
+ * directly, whatever the sampler decided and whichever tracer provider it was given. The
+ * audit span is only the view trace backends show (it is marked in `directlyDelivered`).
  */
 interface Registry {
   receivers: Set<AuditEventReceiver>;
   directlyDelivered: WeakSet<object>;
+  /** The one warning about records nobody receives has been logged. */
+  warnedUndelivered?: boolean;
 }
 
 const REGISTRY_KEY = Symbol.for('otel-sequelize-audit.receivers.v1');
@@ -63,8 +67,13 @@ export function deliverDirectly(
   span?: object,
   skip?: ReadonlySet<AuditEventReceiver>,
 ): void {
-  const { receivers, directlyDelivered } = registry();
+  const state = registry();
+  const { receivers, directlyDelivered } = state;
   if (span) directlyDelivered.add(span);
+  if (receivers.size === 0) {
+    countUndelivered(state, event);
+    return;
+  }
   for (const receiver of receivers) {
     if (skip?.has(receiver)) continue;
     try {
@@ -73,6 +82,31 @@ export function deliverDirectly(
       diag.error('otel-sequelize-audit: an audit receiver failed to take an event', error);
     }
   }
+}
+
+const counters = new WeakMap<MeterProvider, Counter>();
+
+function countUndelivered(state: Registry, event: AuditEvent): void {
+  const provider = metrics.getMeterProvider();
+  let counter = counters.get(provider);
+  if (!counter) {
+    counter = provider
+      .getMeter(PACKAGE_NAME, PACKAGE_VERSION)
+      .createCounter(METRIC_RECORDS_UNDELIVERED, {
+        description: 'Audit records no AuditSpanProcessor received (none is registered)',
+        unit: '{record}',
+        valueType: ValueType.INT,
+      });
+    counters.set(provider, counter);
+  }
+  counter.add(1, { 'db.collection.name': event.table });
+  if (state.warnedUndelivered) return;
+  state.warnedUndelivered = true;
+  diag.warn(
+    `otel-sequelize-audit: audit record ${event.eventId} (${event.operation} ${event.table}) has no receiver and is not stored: audit is on but no AuditSpanProcessor exists in this process. ` +
+      'Create one with a store, e.g. new AuditSpanProcessor({ store: new SqlAuditStore({ sequelize }) }) among the NodeSDK spanProcessors, ' +
+      `or turn audit off with { audit: { enabled: false } }. Records without a receiver are counted in "${METRIC_RECORDS_UNDELIVERED}"; this warning is logged once.`,
+  );
 }
 
 /** The registered receivers that persist events inside the application's transaction. */

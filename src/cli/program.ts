@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { migrateCommand } from './commands/migrate';
 import { pruneCommand } from './commands/prune';
+import { quarantineCommand } from './commands/quarantine';
 import { revertCommand } from './commands/revert';
 import { showCommand } from './commands/show';
 import { tailCommand } from './commands/tail';
@@ -49,6 +50,7 @@ export function createProgram(): Command {
     tailCommand(),
     pruneCommand(),
     migrateCommand(),
+    quarantineCommand(),
   ];
   for (const command of commands) program.addCommand(configureErrors(command));
   return program;
@@ -59,6 +61,7 @@ export function createProgram(): Command {
  * command's `--help` also lists the options every command takes (`--store` first of all).
  */
 function configureErrors(command: Command): Command {
+  for (const sub of command.commands) configureErrors(sub);
   return command
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })

@@ -1,26 +1,30 @@
 import { diag } from '@opentelemetry/api';
 import type { Context, DiagLogger } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { registerAuditReceiver, wasDeliveredDirectly } from '../audit/receivers';
+import { registerAuditReceiver } from '../audit/receivers';
 import type { AuditEventReceiver } from '../audit/receivers';
 import type { TransactionLike } from '../sequelize/internal-types';
-import { ATTR_AUDIT_EVENT_ID } from '../semconv';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditEvent } from '../types';
 import { AuditWriter } from './audit-writer';
+import { settlesWithin } from './deadline';
 import { BoundedQueue } from './event-queue';
+import { flushOnExit } from './exit-flush';
 import type { AuditSpanProcessorOptions, ResolvedProcessorOptions } from './processor-options';
 import { resolveProcessorOptions } from './processor-options';
 import { ProcessorMetrics } from './processor-metrics';
 import type { QueueItem } from './queue-item';
 import { toAuditEvent } from './queue-item';
+import { cancelTimeout, realNow, unrefTimeout } from './real-timers';
 
 /**
- * Persists audit records durably and tamper-evidently. Audit spans (and the events handed
- * over directly when a trace is not sampled) are queued in memory, sealed into this
- * writer's hash chain and written to the store in batches by one background writer;
- * while the store fails they are spooled to a local journal and replayed in order. Every
- * other span passes through untouched, so it sits beside the exporting processor.
+ * Persists audit records durably and tamper-evidently. The instrumentation hands every audit
+ * event to every registered processor directly (whatever the sampler and the tracer
+ * provider); events are queued in memory, sealed into this writer's hash chain and written
+ * to the store in batches by one background writer. While the store fails they are spooled
+ * to a local journal and replayed in order; records the store rejects for good are
+ * quarantined beside it and the chain closes over them. Spans pass through untouched (the
+ * audit span is only the view trace backends show), so it sits beside the exporting processor.
  *
  * @example
  * const store = new SqlAuditStore({ sequelize });
@@ -45,6 +49,7 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
   private readonly metrics: ProcessorMetrics;
   private readonly diag: DiagLogger;
   private readonly unregister: () => void;
+  private readonly leaveExitPath: () => void;
   private flushTimer?: NodeJS.Timeout;
   private shutdownPromise?: Promise<void>;
   private droppedSinceLog = 0;
@@ -65,6 +70,12 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
         this.persistInTransaction(events, transaction);
     }
     this.unregister = registerAuditReceiver(this);
+    this.leaveExitPath = this.options.flushOnExit
+      ? flushOnExit({
+          hasPending: () => this.writer.unpersisted() > 0 || this.writer.busy,
+          flushForExit: () => this.forceFlush(),
+        })
+      : () => undefined;
     void this.writer.kick();
   }
 
@@ -75,38 +86,62 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
 
   onStart(_span: Span, _parentContext: Context): void {}
 
-  onEnd(span: ReadableSpan): void {
-    if (span.attributes[ATTR_AUDIT_EVENT_ID] === undefined || wasDeliveredDirectly(span)) return;
-    this.enqueue(span);
-  }
+  /** Spans are only a view of the audit: every event reaches `receiveAuditEvent` directly. */
+  onEnd(_span: ReadableSpan): void {}
 
   receiveAuditEvent(event: AuditEvent): void {
     this.enqueue(event);
   }
 
-  /** Writes everything queued so far (to the store, or to the spool if the store fails). */
-  forceFlush(): Promise<void> {
-    return this.writer.flush();
+  /**
+   * Writes everything queued so far (to the store, or to the spool if the store fails). Ends
+   * within `shutdownTimeoutMillis` whatever the store does; what it could not write by then is
+   * in the spool.
+   */
+  async forceFlush(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    const deadline = realNow() + this.options.shutdownTimeoutMs;
+    await this.flushWithin(deadline, 'forceFlush');
   }
 
-  /** Flushes, stops taking records, writes a checkpoint and closes the spool (and the store, unless told otherwise). */
+  /**
+   * Flushes, stops taking records, writes a checkpoint and closes the spool (and the store,
+   * unless told otherwise), all within `shutdownTimeoutMillis`: a store that does not answer
+   * leaves its records in the spool, replayed by the next process.
+   */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= this.stop();
     return this.shutdownPromise;
   }
 
   private async stop(): Promise<void> {
+    const deadline = realNow() + this.options.shutdownTimeoutMs;
     this.unregister();
-    clearTimeout(this.flushTimer);
-    await this.writer.flush();
+    this.leaveExitPath();
+    cancelTimeout(this.flushTimer);
+    await this.flushWithin(deadline, 'shutdown');
     const left = this.writer.unpersisted();
     if (left > 0) {
       this.diag.error(
-        `${left} audit records could be written neither to store "${this.options.store.name}" nor to the spool before shutdown`,
+        `${left} audit records could be written neither to store "${this.options.store.name}" nor to the spool "${this.options.spoolDirectory}" before shutdown; they are lost`,
       );
     }
-    await this.writer.close();
-    if (this.options.closeStoreOnShutdown) await this.options.store.close();
+    await settlesWithin(this.writer.close(), deadline - realNow());
+    if (this.options.closeStoreOnShutdown) {
+      const closed = this.options.store.close().catch((error: unknown) => {
+        this.diag.warn(`audit store "${this.options.store.name}" did not close cleanly`, error);
+      });
+      await settlesWithin(closed, Math.max(0, deadline - realNow()));
+    }
+  }
+
+  /** Flushes until `deadline`; then spools at once whatever is still pending. */
+  private async flushWithin(deadline: number, what: string): Promise<void> {
+    if (await settlesWithin(this.writer.flush(), deadline - realNow())) return;
+    const spooled = this.writer.spoolRemainingNow();
+    this.diag.warn(
+      `audit store "${this.options.store.name}" did not answer before the ${what} deadline (shutdownTimeoutMillis ${this.options.shutdownTimeoutMs} ms); ${spooled} records were spooled to "${this.options.spoolDirectory}" and are replayed later`,
+    );
   }
 
   private enqueue(item: QueueItem): void {
@@ -121,11 +156,10 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
     if (this.queue.length >= this.options.maxBatchSize) {
       void this.writer.kick();
     } else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => {
+      this.flushTimer = unrefTimeout(() => {
         this.flushTimer = undefined;
         void this.writer.kick();
       }, this.options.flushIntervalMs);
-      this.flushTimer.unref();
     }
   }
 

@@ -1,19 +1,26 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { fsyncSync } from 'node:fs';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
+import type { ChainHead } from './chain-sealer';
 import { ChainSealer } from './chain-sealer';
+import { withDeadline } from './deadline';
 import type { BoundedQueue } from './event-queue';
+import type { WriteUnit } from './poison-isolation';
+import { writeAroundPoison } from './poison-isolation';
 import type { ResolvedProcessorOptions } from './processor-options';
 import type { ProcessorMetrics } from './processor-metrics';
+import { QuarantineKeeper } from './quarantine-keeper';
 import type { QueueItem } from './queue-item';
 import { toAuditEvents } from './queue-item';
+import { cancelTimeout, nextTurn, realNow, unrefTimeout } from './real-timers';
 import { backoffDelay, sleep } from './retry';
-import type { SpoolEntry } from './spool-journal';
-import type { SpoolJournal } from './spool-journal';
+import type { SpoolEntry, SpoolJournal } from './spool-journal';
 import type { ReplayChunk } from './spool-set';
 import { SpoolSet } from './spool-set';
+import { isStreamClash } from './store-error-kind';
 
 /** A batch on its way to the store: events until they are sealed, records after. */
 interface Batch {
@@ -22,14 +29,6 @@ interface Batch {
 }
 
 const UNSEALED_PAGE = 1000;
-
-/** A unique violation on (stream, seq): the store's index `<table>_stream_seq` in every dialect. */
-function isStreamClash(error: unknown): boolean {
-  // Sequelize keeps the driver's message on `parent`.
-  const parent = (error as { parent?: { message?: unknown } } | undefined)?.parent;
-  const message = `${error instanceof Error ? error.message : ''} ${String(parent?.message ?? '')}`;
-  return /stream_seq|\.stream, \S+\.seq/.test(message);
-}
 
 /** Two batches as one, in order (a held batch and the one sealed behind it). */
 function mergeBatches(first: Batch, second: Batch): Batch {
@@ -41,24 +40,32 @@ function mergeBatches(first: Batch, second: Batch): Batch {
 
 /**
  * The one background writer of a processor: takes batches from the queue, seals them into
- * the chain, writes them to the store with retries, spools them to the local journal while
- * the store fails and replays the journal in order when it is back. Everything here runs off
- * the application's request path, in a context where tracing is suppressed.
+ * the chain, writes them to the store with retries and a deadline per call, spools them to
+ * the local journal while the store fails, replays the journal in order when it is back, and
+ * quarantines the records the store rejects for good. Everything here runs off the
+ * application's request path, in a context where tracing is suppressed, on real timers.
  */
 export class AuditWriter {
   readonly sealer: ChainSealer;
   private readonly spools = new SpoolSet();
+  private readonly quarantine: QuarantineKeeper;
+  /** Per stream that lost a record to quarantine: the link the next record must follow. */
+  private readonly rechainHeads = new Map<string, ChainHead>();
   private ready = false;
   private readyAttempt = 0;
   private readyRetryAt = 0;
   private storeAttempt = 0;
   private storeRetryAt = 0;
   private held?: Batch;
+  /** The batch sealed while `held` is on its way (not in the queue any more). */
+  private sealedNext?: Batch;
   private loop?: Promise<void>;
   private wakeTimer?: NodeJS.Timeout;
   private sinceCheckpoint = 0;
-  private lastCheckpointAt = Date.now();
+  private lastCheckpointAt = realNow();
   private persistedHead?: { seq: number; hash: string };
+  private spoolErrorLogged = false;
+  private closed = false;
 
   constructor(
     private readonly options: ResolvedProcessorOptions,
@@ -67,10 +74,17 @@ export class AuditWriter {
     private readonly diag: DiagLogger,
   ) {
     this.sealer = new ChainSealer(options.streamId);
+    this.quarantine = new QuarantineKeeper(options, metrics, diag);
+  }
+
+  /** True while a run of the loop is under way. */
+  get busy(): boolean {
+    return this.loop !== undefined;
   }
 
   /** Starts the loop unless it runs; resolves when that run ends. */
   kick(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.loop ??= context
       .with(suppressTracing(ROOT_CONTEXT), () => this.run())
       .catch((error: unknown) => this.diag.error('audit writer failed; will retry', error))
@@ -84,19 +98,52 @@ export class AuditWriter {
   async flush(): Promise<void> {
     this.storeRetryAt = 0;
     this.readyRetryAt = 0;
+    // A run under way may have decided to wait before the retry times were reset: let it end,
+    // then run again.
+    if (this.loop) await this.loop;
     let queued: number;
     do {
       queued = this.queue.length;
       await this.kick();
       // Stop when a run made no progress (held batch, or a failure it logged): no busy loop.
-    } while (this.queue.length > 0 && this.queue.length < queued && !this.held);
+    } while (this.queue.length > 0 && this.queue.length < queued && !this.held && !this.closed);
     await this.writeCheckpoint();
   }
 
   /** Records neither in the store nor in the spool: queued, or held by a failed write. */
   unpersisted(): number {
-    const held = (this.held?.records?.length ?? 0) + (this.held?.events?.length ?? 0);
-    return this.queue.length + held;
+    return this.queue.length + batchSize(this.held) + batchSize(this.sealedNext);
+  }
+
+  /**
+   * Appends everything not yet persisted (held, sealed next, queued) to the spool at once,
+   * synchronously: the way out when a deadline ran out while the store does not answer. A
+   * write still under way may land too; replays skip what is stored. Returns the records spooled.
+   */
+  spoolRemainingNow(): number {
+    const journal = this.spools.overflowJournal();
+    if (!journal) return 0;
+    const entries: SpoolEntry[] = [];
+    for (const batch of [this.held, this.sealedNext]) {
+      if (batch?.records?.length) entries.push({ records: batch.records });
+      if (batch?.events?.length) entries.push({ events: batch.events });
+    }
+    const queued = toAuditEvents(this.queue.take(this.queue.length));
+    if (queued.length) entries.push({ events: queued });
+    let count = 0;
+    try {
+      for (const entry of entries) {
+        journal.appendSync(entry);
+        count += entry.records?.length ?? entry.events?.length ?? 0;
+      }
+      fsyncSync(journal.fd);
+    } catch (error) {
+      this.diag.error(`audit spool "${journal.file}": append failed at the deadline`, error);
+    }
+    this.held = undefined;
+    this.sealedNext = undefined;
+    this.metrics.recordSpooled(count);
+    return count;
   }
 
   /** The spool journal of the `block` overflow path; undefined until opened. */
@@ -108,8 +155,10 @@ export class AuditWriter {
     return this.spools.bytes();
   }
 
+  /** Stops the loop for good and closes the spool. */
   async close(): Promise<void> {
-    clearTimeout(this.wakeTimer);
+    this.closed = true;
+    cancelTimeout(this.wakeTimer);
     await this.spools.close();
   }
 
@@ -117,19 +166,23 @@ export class AuditWriter {
     await this.openSpool();
     let ready = await this.prepareStore();
     let batch = this.held ?? this.takeBatch();
-    while (batch) {
+    while (batch && !this.closed) {
       this.held = batch;
       const persisting = this.persist(batch, ready);
       // Seal the next batch while this one is on its way to the store: after a macrotask
       // turn, so the driver has sent the statement before the CPU work starts.
       const next = this.takeBatch();
+      this.sealedNext = next;
       if (next && ready) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         this.sealBatch(next);
       }
-      if (!(await persisting)) {
+      const persisted = await persisting;
+      this.sealedNext = undefined;
+      if (this.closed) return;
+      if (!persisted) {
         this.held = next ? mergeBatches(batch, next) : batch;
-        this.scheduleWake(Date.now() + this.options.retry.maxDelayMs);
+        this.scheduleWake(realNow() + this.options.retry.maxDelayMs);
         return;
       }
       this.held = undefined;
@@ -160,28 +213,31 @@ export class AuditWriter {
     return items.length ? { events: toAuditEvents(items) } : undefined;
   }
 
-  /** True when the batch is in the store or in the spool. */
+  /** True when the batch is in the store (or quarantine) or in the spool. */
   private async persist(batch: Batch, ready: boolean): Promise<boolean> {
     if (!ready && !batch.records) {
       return this.spool({ events: batch.events ?? [] }, batch.events?.length ?? 0);
     }
-    const records = this.sealBatch(batch);
-    if (records.length === 0) return true;
-    if (this.spools.hasPending() || Date.now() < this.storeRetryAt) {
-      return this.spool({ records }, records.length);
+    const unit: WriteUnit = { records: this.sealBatch(batch) };
+    if (unit.records.length === 0) return true;
+    if (this.spools.hasPending() || realNow() < this.storeRetryAt) {
+      return this.spool({ records: unit.records }, unit.records.length);
     }
-    if (await this.writeWithRetry(records)) return true;
-    return this.spool({ records }, records.length);
+    const written = await this.writeWithRetry(unit);
+    // What is left after a partial write (a quarantined record closes the chain anew).
+    batch.records = unit.records;
+    if (written) return true;
+    return this.spool({ records: unit.records }, unit.records.length);
   }
 
-  private async writeWithRetry(records: AuditRecord[]): Promise<boolean> {
+  private async writeWithRetry(unit: WriteUnit): Promise<boolean> {
     const { maxAttempts, initialDelayMs, maxDelayMs } = this.options.retry;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt += 1) {
       try {
-        await this.write(records);
+        await this.writeUnit(unit);
         return true;
       } catch (error) {
-        this.metrics.recordRetried(records.length);
+        this.metrics.recordRetried(unit.records.length);
         this.diag.warn(
           `audit store "${this.options.store.name}" write failed (attempt ${attempt} of ${maxAttempts})`,
           error,
@@ -198,36 +254,94 @@ export class AuditWriter {
     return false;
   }
 
-  private async write(records: AuditRecord[]): Promise<void> {
-    const started = process.hrtime.bigint();
-    const { store, durability } = this.options;
-    // Transactional mode: rows may already be there, unsealed, from the application's transaction.
-    if (durability === 'transactional' && isTransactionalStore(store)) await store.seal(records);
-    else await store.append(records);
-    this.metrics.recordPersisted(records.length, Number(process.hrtime.bigint() - started) / 1e9);
-    this.storeAttempt = 0;
-    for (let i = records.length - 1; i >= 0; i -= 1) {
-      if (records[i].stream === this.sealer.stream) {
-        this.persistedHead = { seq: records[i].seq, hash: records[i].hash };
-        break;
-      }
-    }
-    this.sinceCheckpoint += records.length;
+  /** Writes a unit, quarantining what the store rejects for good; `unit.records` keeps what is left. */
+  private async writeUnit(unit: WriteUnit): Promise<void> {
+    unit.records = this.rechain(unit.records);
+    await writeAroundPoison(unit, {
+      write: (records) => this.storeWrite(records),
+      quarantine: (record, error) => this.quarantine.keep(record, error),
+      closeGap: (quarantined, rest) => {
+        this.rechainHeads.set(quarantined.stream, {
+          seq: quarantined.seq - 1,
+          hash: quarantined.prevHash,
+        });
+        return this.rechain(rest);
+      },
+    });
     if (
       this.sinceCheckpoint >= this.options.checkpointEveryRecords ||
-      Date.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs
+      realNow() - this.lastCheckpointAt >= this.options.checkpointIntervalMs
     ) {
       await this.writeCheckpoint();
     }
   }
 
+  /** One store call writing `records`, within `storeTimeoutMillis`. */
+  private async storeWrite(records: AuditRecord[]): Promise<void> {
+    const started = realNow();
+    const { store, durability } = this.options;
+    // Transactional mode: rows may already be there, unsealed, from the application's transaction.
+    const writing =
+      durability === 'transactional' && isTransactionalStore(store)
+        ? store.seal(records)
+        : store.append(records);
+    await this.deadline(writing, `write of ${records.length} records`);
+    this.metrics.recordPersisted(records.length, (realNow() - started) / 1000);
+    this.storeAttempt = 0;
+    this.sinceCheckpoint += records.length;
+    for (const record of records) {
+      if (record.stream === this.sealer.stream) {
+        this.persistedHead = { seq: record.seq, hash: record.hash };
+      }
+      const expected = this.rechainHeads.get(record.stream);
+      if (expected && record.seq > expected.seq) {
+        this.rechainHeads.set(record.stream, { seq: record.seq, hash: record.hash });
+      }
+    }
+  }
+
+  /**
+   * Records of a stream that lost one to quarantine, sealed (in the pipeline, in the spool)
+   * before the gap was closed, are sealed again after the link they must follow. When they
+   * were this writer's newest, its sealer goes on after them.
+   */
+  private rechain(records: AuditRecord[]): AuditRecord[] {
+    let result = records;
+    for (const [stream, head] of this.rechainHeads) {
+      const positions: number[] = [];
+      for (let i = 0; i < result.length; i += 1) {
+        // Records at or before the link were written already (a retry sends them again).
+        if (result[i].stream === stream && result[i].seq > head.seq) positions.push(i);
+      }
+      if (positions.length === 0) continue;
+      const first = result[positions[0]];
+      if (first.seq === head.seq + 1 && first.prevHash === head.hash) continue;
+      const stale = positions.map((i) => result[i]);
+      const resealed = this.sealer.resealAfter(stream, head, stale);
+      result = [...result];
+      positions.forEach((position, k) => (result[position] = resealed[k]));
+      const newest = this.sealer.current();
+      const lastStale = stale[stale.length - 1];
+      if (
+        stream === this.sealer.stream &&
+        newest.seq === lastStale.seq &&
+        newest.hash === lastStale.hash
+      ) {
+        const last = resealed[resealed.length - 1];
+        this.sealer.rewind({ seq: last.seq, hash: last.hash });
+      }
+    }
+    return result;
+  }
+
   private storeFailed(): void {
     this.storeAttempt += 1;
     const { initialDelayMs, maxDelayMs } = this.options.retry;
-    this.storeRetryAt = Date.now() + backoffDelay(this.storeAttempt, initialDelayMs, maxDelayMs);
+    this.storeRetryAt = realNow() + backoffDelay(this.storeAttempt, initialDelayMs, maxDelayMs);
   }
 
   private async spool(entry: SpoolEntry, count: number): Promise<boolean> {
+    if (this.closed) return false;
     try {
       if (!(await this.spools.append(entry, this.options.spoolMaxBytes))) return false;
       this.metrics.recordSpooled(count);
@@ -242,15 +356,17 @@ export class AuditWriter {
   private async replaySpool(): Promise<boolean> {
     for (;;) {
       if (!this.spools.hasPending()) return true;
-      if (Date.now() < this.storeRetryAt) return false;
+      if (realNow() < this.storeRetryAt || this.closed) return false;
       let chunk: ReplayChunk | undefined;
       try {
         chunk = await this.spools.nextChunk(this.options.maxBatchSize, (events) =>
           this.sealUnlessStored(events),
         );
         if (!chunk) return true;
-        if (chunk.records.length) await this.write(chunk.records);
+        if (chunk.records.length) await this.writeUnit(chunk);
       } catch (error) {
+        // What is left of the chunk is replayed as it stands now (not re-read from the file).
+        if (chunk) this.spools.retain(chunk);
         this.metrics.recordRetried(chunk?.records.length ?? 0);
         this.diag.warn(
           `audit store "${this.options.store.name}" still failing; spool replay waits`,
@@ -267,7 +383,10 @@ export class AuditWriter {
   private async sealUnlessStored(events: AuditEvent[]): Promise<AuditRecord[]> {
     const { store } = this.options;
     if (!store.knownEventIds) return this.sealer.seal(events);
-    const known = await store.knownEventIds(events.map((event) => event.eventId));
+    const known = await this.deadline(
+      store.knownEventIds(events.map((event) => event.eventId)),
+      'lookup of stored event ids',
+    );
     return this.sealer.seal(events.filter((event) => !known.has(event.eventId)));
   }
 
@@ -276,10 +395,13 @@ export class AuditWriter {
     const directory = this.options.spoolDirectory;
     try {
       await this.spools.open(directory, this.sealer.stream);
+      this.spoolErrorLogged = false;
     } catch (error) {
+      if (this.spoolErrorLogged) return;
+      this.spoolErrorLogged = true;
       this.diag.error(
-        `audit spool directory "${directory}" is not usable; batches stay in memory while the store fails`,
-        error,
+        `audit spool directory "${directory}" is not usable (${describe(error)}): while the store fails, batches stay in memory (up to maxQueueSize) and are lost if the process ends. ` +
+          'Make it writable by this user, or set spool.directory / AUDIT_SPOOL_DIR to a durable private directory; it is tried again on every write',
       );
     }
   }
@@ -287,11 +409,14 @@ export class AuditWriter {
   /** Initializes the store and resumes the chain; false while the store is unreachable. */
   private async ensureReady(): Promise<boolean> {
     if (this.ready) return true;
-    if (Date.now() < this.readyRetryAt) return false;
+    if (realNow() < this.readyRetryAt) return false;
     const { store } = this.options;
     try {
-      await store.init();
-      const head = await store.streamHead(this.sealer.stream);
+      await this.deadline(store.init(), 'init');
+      const head = await this.deadline(
+        store.streamHead(this.sealer.stream),
+        'read of the chain head',
+      );
       this.sealer.resume(
         head ? { seq: head.lastSeq, hash: head.lastHash } : null,
         await this.spools.lastSealed(this.sealer.stream),
@@ -302,7 +427,7 @@ export class AuditWriter {
     } catch (error) {
       this.readyAttempt += 1;
       const { initialDelayMs, maxDelayMs } = this.options.retry;
-      this.readyRetryAt = Date.now() + backoffDelay(this.readyAttempt, initialDelayMs, maxDelayMs);
+      this.readyRetryAt = realNow() + backoffDelay(this.readyAttempt, initialDelayMs, maxDelayMs);
       this.scheduleWake(this.readyRetryAt);
       this.diag.warn(`audit store "${store.name}" is not reachable yet; spooling`, error);
       return this.ready;
@@ -314,7 +439,10 @@ export class AuditWriter {
     const { store } = this.options;
     if (this.options.durability !== 'transactional' || !isTransactionalStore(store)) return;
     for (;;) {
-      const page = await store.unsealed(this.sealer.stream, UNSEALED_PAGE);
+      const page = await this.deadline(
+        store.unsealed(this.sealer.stream, UNSEALED_PAGE),
+        'read of unsealed rows',
+      );
       const records = this.sealer.seal(page);
       if (records.length && !(await this.persist({ records }, true))) this.held = { records };
       if (page.length < UNSEALED_PAGE || records.length === 0 || this.held) return;
@@ -324,24 +452,45 @@ export class AuditWriter {
   private async writeCheckpoint(): Promise<void> {
     const head = this.persistedHead;
     this.sinceCheckpoint = 0;
-    this.lastCheckpointAt = Date.now();
-    if (!head) return;
+    this.lastCheckpointAt = realNow();
+    if (!head || this.closed) return;
     try {
-      await this.options.store.writeCheckpoint({
-        stream: this.sealer.stream,
-        seq: head.seq,
-        hash: head.hash,
-        createdAt: new Date().toISOString(),
-        kind: 'periodic',
-      });
+      await this.deadline(
+        this.options.store.writeCheckpoint({
+          stream: this.sealer.stream,
+          seq: head.seq,
+          hash: head.hash,
+          createdAt: new Date(realNow()).toISOString(),
+          kind: 'periodic',
+        }),
+        'checkpoint write',
+      );
     } catch (error) {
       this.diag.warn(`audit store "${this.options.store.name}": checkpoint not written`, error);
     }
   }
 
-  private scheduleWake(at: number): void {
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => void this.kick(), Math.max(10, at - Date.now()));
-    this.wakeTimer.unref();
+  private deadline<T>(promise: Promise<T>, what: string): Promise<T> {
+    return withDeadline(
+      promise,
+      this.options.storeTimeoutMs,
+      `audit store "${this.options.store.name}": ${what}`,
+    );
   }
+
+  private scheduleWake(at: number): void {
+    if (this.closed) return;
+    cancelTimeout(this.wakeTimer);
+    this.wakeTimer = unrefTimeout(() => void this.kick(), Math.max(10, at - realNow()));
+  }
+}
+
+function batchSize(batch: Batch | undefined): number {
+  return (batch?.records?.length ?? 0) + (batch?.events?.length ?? 0);
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -55,6 +55,24 @@ export class ChainSealer {
     return records;
   }
 
+  /** Moves the head back: the records sealed after `head` were sealed again (see `resealAfter`). */
+  rewind(head: ChainHead): void {
+    this.head = { ...head };
+  }
+
+  /**
+   * Seals `records` of `stream` again, in order, right after `from` (a record before them was
+   * quarantined, so the chain closes over the gap). This sealer's own head is left alone.
+   */
+  resealAfter(stream: string, from: ChainHead, records: readonly AuditEvent[]): AuditRecord[] {
+    let head = from;
+    return records.map((event) => {
+      const record = sealEvent(event, { stream, seq: head.seq + 1, prevHash: head.hash });
+      head = { seq: record.seq, hash: record.hash };
+      return record;
+    });
+  }
+
   private remember(eventId: string): void {
     const evicted = this.ring[this.ringPosition];
     if (evicted !== undefined) this.recent.delete(evicted);

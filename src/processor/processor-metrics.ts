@@ -6,6 +6,7 @@ export const METRIC_RECORDS_PERSISTED = 'audit.processor.records.persisted';
 export const METRIC_RECORDS_RETRIED = 'audit.processor.records.retried';
 export const METRIC_RECORDS_SPOOLED = 'audit.processor.records.spooled';
 export const METRIC_RECORDS_DROPPED = 'audit.processor.records.dropped';
+export const METRIC_RECORDS_QUARANTINED = 'audit.processor.records.quarantined';
 export const METRIC_QUEUE_LENGTH = 'audit.processor.queue.length';
 export const METRIC_SPOOL_SIZE = 'audit.processor.spool.size';
 export const METRIC_BATCH_DURATION = 'audit.processor.batch.duration';
@@ -23,6 +24,7 @@ export class ProcessorMetrics {
   private readonly retried: Counter;
   private readonly spooled: Counter;
   private readonly dropped: Counter;
+  private readonly quarantined: Counter;
   private readonly batchDuration: Histogram;
 
   constructor(storeName: string, gauges: ProcessorGauges, meterProvider?: MeterProvider) {
@@ -43,6 +45,10 @@ export class ProcessorMetrics {
       'Audit records written to the local spool while the store failed',
     );
     this.dropped = counter(METRIC_RECORDS_DROPPED, 'Audit records dropped by the overflow policy');
+    this.quarantined = counter(
+      METRIC_RECORDS_QUARANTINED,
+      'Audit records the store rejected for good, kept in the quarantine journal',
+    );
     this.batchDuration = meter.createHistogram(METRIC_BATCH_DURATION, {
       description: 'Duration of one batch write to the audit store',
       unit: 's',
@@ -72,6 +78,10 @@ export class ProcessorMetrics {
 
   recordSpooled(count: number): void {
     this.spooled.add(count, this.attributes);
+  }
+
+  recordQuarantined(count: number): void {
+    this.quarantined.add(count, this.attributes);
   }
 
   recordDropped(count: number): void {

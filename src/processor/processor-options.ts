@@ -1,8 +1,9 @@
 import type { MeterProvider } from '@opentelemetry/api';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../store/audit-store';
+import { defaultSpoolRoot } from './private-files';
 
 /**
  * `batched`: records are queued and written in batches after the fact (at most the flush
@@ -30,11 +31,13 @@ export interface AuditRetryOptions {
   maxDelayMs?: number;
 }
 
-/** The local journal batches go to while the store is down. */
+/** The local journal batches go to while the store is down, and the quarantine beside it. */
 export interface AuditSpoolOptions {
   /**
-   * Directory of the journal files (one per writer stream). Put it on durable local disk.
-   * @default `<os tmpdir>/otel-sequelize-audit-spool/<store name>`
+   * Directory of the journal files (one per writer stream) and of the quarantine journals.
+   * Made private (0700, files 0600). Put it on durable local disk (a volume in a container).
+   * @default `AUDIT_SPOOL_DIR`, else `$XDG_STATE_HOME/otel-sequelize-audit/spool/<store name>`,
+   * else `~/.local/state/otel-sequelize-audit/spool/<store name>`
    */
   directory?: string;
   /** Size of unreplayed journal, in bytes, beyond which batches stay queued in memory. @default 1073741824 (1 GiB) */
@@ -68,8 +71,27 @@ export interface AuditSpanProcessorOptions {
   overflow?: AuditOverflowPolicy;
   /** @default { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 } */
   retry?: AuditRetryOptions;
-  /** @default { maxBytes: 1 GiB } in the temp directory */
+  /** @default { maxBytes: 1 GiB } in `~/.local/state/otel-sequelize-audit/spool/<store name>` */
   spool?: AuditSpoolOptions;
+  /**
+   * Deadline of every single store call (a write, a read of the chain head, a checkpoint): a
+   * call that has not answered by then counts as failed, and its records are retried or spooled.
+   * @default 10000
+   */
+  storeTimeoutMillis?: number;
+  /**
+   * Deadline of `shutdown()` and of `forceFlush()`: whatever the store does (a store that never
+   * answers included), they end by then, with what they could not write in the spool.
+   * @default 30000
+   */
+  shutdownTimeoutMillis?: number;
+  /**
+   * When the process ends by itself (`beforeExit`) or on SIGINT, SIGTERM or SIGHUP that the
+   * application does not handle, write or spool every pending record first (within
+   * `shutdownTimeoutMillis`), then let the process end as it would have (same exit code or signal).
+   * @default true
+   */
+  flushOnExit?: boolean;
   /** A checkpoint of the chain head is written after this many records... @default 10000 */
   checkpointEveryRecords?: number;
   /** ...or this much time, whichever comes first, and on flush and shutdown. @default 60000 */
@@ -92,6 +114,9 @@ export interface ResolvedProcessorOptions {
   retry: Required<AuditRetryOptions>;
   spoolDirectory: string;
   spoolMaxBytes: number;
+  storeTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  flushOnExit: boolean;
   checkpointEveryRecords: number;
   checkpointIntervalMs: number;
   closeStoreOnShutdown: boolean;
@@ -121,15 +146,26 @@ export function resolveProcessorOptions(
       initialDelayMs: positive(options.retry?.initialDelayMs, 100),
       maxDelayMs: positive(options.retry?.maxDelayMs, 5000),
     },
-    spoolDirectory:
-      options.spool?.directory ??
-      join(tmpdir(), 'otel-sequelize-audit-spool', safeFileName(options.store.name)),
+    spoolDirectory: spoolDirectoryOf(options),
     spoolMaxBytes: positive(options.spool?.maxBytes, 1024 * 1024 * 1024),
+    storeTimeoutMs: positive(options.storeTimeoutMillis, 10_000),
+    shutdownTimeoutMs: positive(options.shutdownTimeoutMillis, 30_000),
+    flushOnExit: options.flushOnExit ?? true,
     checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 10_000)),
     checkpointIntervalMs: positive(options.checkpointIntervalMs, 60_000),
     closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
     meterProvider: options.meterProvider,
   };
+}
+
+/** The option, else `AUDIT_SPOOL_DIR`, else a directory per store under the default root. */
+export function spoolDirectoryOf(
+  options: AuditSpanProcessorOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (options.spool?.directory) return resolve(options.spool.directory);
+  if (env.AUDIT_SPOOL_DIR) return resolve(env.AUDIT_SPOOL_DIR);
+  return join(defaultSpoolRoot(env), safeFileName(options.store.name));
 }
 
 /** `service.instance.id` from OTEL_RESOURCE_ATTRIBUTES, else host, pid and a random part. */

@@ -4,7 +4,4 @@ export function backoffDelay(attempt: number, initialDelayMs: number, maxDelayMs
   return base / 2 + Math.random() * (base / 2);
 }
 
-/** A timer that does not keep the process alive. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
+export { sleep } from './real-timers';

@@ -1,11 +1,13 @@
 import { createReadStream, ftruncateSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AuditEvent, AuditRecord } from '../types';
 import type { ChainHead } from './chain-sealer';
+import { tryLockFile, unlockFile } from './file-lock';
 import { safeFileName } from './processor-options';
+import { FILE_MODE, makePrivateDirectory } from './private-files';
 
 /**
  * One line of the spool: a batch already sealed into a chain, or events that could not be
@@ -20,8 +22,9 @@ const READ_CHUNK = 256 * 1024;
 /**
  * An append-only journal file of batches the store did not take, fsynced per batch and
  * replayed in order. `<stream>.journal` holds the entries; `<stream>.journal.pos` the byte
- * offset replayed so far; `<stream>.journal.lock` the pid of the process that owns it, so a
- * journal left by a dead process is adopted and replayed by the next one.
+ * offset replayed so far. The writer holds an OS lock on the journal file while it runs (see
+ * `file-lock.ts`), so a journal whose lock is free was left by a dead process, is adopted and
+ * replayed by the next one. Files are private to the user (0600, directory 0700).
  */
 export class SpoolJournal {
   private size = 0;
@@ -34,8 +37,15 @@ export class SpoolJournal {
 
   /** Opens (or creates) the journal of `stream` in `directory` and claims it. */
   static async open(directory: string, stream: string): Promise<SpoolJournal> {
-    await mkdir(directory, { recursive: true });
-    return SpoolJournal.openFile(join(directory, `${safeFileName(stream)}.journal`));
+    await makePrivateDirectory(directory);
+    const file = join(directory, `${safeFileName(stream)}.journal`);
+    const journal = await SpoolJournal.openFile(file, true);
+    if (!journal) {
+      throw new Error(
+        `audit spool journal "${file}" is locked by another live process: two processes use the stream "${stream}"; give each its own streamId`,
+      );
+    }
+    return journal;
   }
 
   /** Journals in `directory` other than `ownFile` whose owner process is gone, claimed. */
@@ -44,18 +54,28 @@ export class SpoolJournal {
     const adopted: SpoolJournal[] = [];
     for (const entry of entries.filter((e) => e.endsWith('.journal')).sort()) {
       const file = join(directory, entry);
-      if (file === ownFile || (await ownerAlive(file))) continue;
-      adopted.push(await SpoolJournal.openFile(file));
+      if (file === ownFile) continue;
+      const journal = await SpoolJournal.openFile(file, false);
+      if (journal) adopted.push(journal);
     }
     return adopted;
   }
 
-  private static async openFile(file: string): Promise<SpoolJournal> {
-    await writeFile(`${file}.lock`, String(process.pid));
-    const handle = await open(file, 'a+');
+  /** Opens and locks `file`; undefined when another live process holds its lock. */
+  private static async openFile(file: string, own: boolean): Promise<SpoolJournal | undefined> {
+    const handle = await open(file, 'a+', FILE_MODE);
+    if (!tryLockFile(handle.fd, own)) {
+      await handle.close();
+      return undefined;
+    }
     const journal = new SpoolJournal(file, handle);
     await journal.load();
     return journal;
+  }
+
+  /** The open file's descriptor (for a synchronous fsync). */
+  get fd(): number {
+    return this.handle.fd;
   }
 
   /** Bytes written but not replayed yet. */
@@ -116,7 +136,7 @@ export class SpoolJournal {
       this.size = 0;
       this.pos = 0;
     }
-    await writeFile(`${this.file}.pos`, String(this.pos));
+    await writeFile(`${this.file}.pos`, String(this.pos), { mode: FILE_MODE });
   }
 
   /** The last sealed record of `stream` still in the journal (a restarted writer resumes after it). */
@@ -141,11 +161,12 @@ export class SpoolJournal {
   /** Closes the file; removes it when nothing is left to replay. */
   async close(): Promise<void> {
     const empty = !this.hasPending;
-    await this.handle.close();
+    // Removed while still locked, so no other process adopts an empty journal meanwhile.
     if (empty) {
       await Promise.all([this.file, `${this.file}.pos`].map((f) => rm(f, { force: true })));
     }
-    await rm(`${this.file}.lock`, { force: true });
+    unlockFile(this.handle.fd);
+    await this.handle.close();
   }
 
   private async load(): Promise<void> {
@@ -175,16 +196,4 @@ function parseEntry(line: string): SpoolEntry | undefined {
     // a line cut short by a crash
   }
   return undefined;
-}
-
-async function ownerAlive(file: string): Promise<boolean> {
-  const pid = Number(await readFile(`${file}.lock`, 'utf8').catch(() => ''));
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -8,7 +8,8 @@ export interface ReplayChunk {
   readonly journal: SpoolJournal;
   readonly start: number;
   readonly next: number;
-  readonly records: AuditRecord[];
+  /** What is left to write (a write that quarantined a record leaves the rest chained anew). */
+  records: AuditRecord[];
 }
 
 /**
@@ -89,6 +90,11 @@ export class SpoolSet {
     const chunk = { journal, start, next: offset, records: [...records, ...sealed] };
     if (events.length) this.sealedChunk = chunk;
     return chunk;
+  }
+
+  /** Keeps a chunk as it stands, so the next replay sends it again rather than re-reading the file. */
+  retain(chunk: ReplayChunk): void {
+    this.sealedChunk = chunk;
   }
 
   /** Marks a chunk replayed; an adopted journal that is drained is closed and removed. */

@@ -19,8 +19,8 @@ import {
   quoteIdentifier,
   sqlFamilyOf,
 } from './sql-dialect';
-import type { OnDuplicate } from './sql-insert';
-import { insertStatement } from './sql-insert';
+import type { InsertLimits, OnDuplicate } from './sql-insert';
+import { DEFAULT_INSERT_MAX_BYTES, insertStatements } from './sql-insert';
 import type { AuditRow } from './sql-rows';
 import { rowToEvent, rowToRecord } from './sql-rows';
 import type { AuditTables, SqlRunner } from './sql-schema';
@@ -46,6 +46,8 @@ export interface SqlAuditStoreOptions {
   table?: string;
   /** Rows per INSERT statement. @default 1000 */
   insertChunkSize?: number;
+  /** Bytes of SQL per INSERT statement, below the server's `max_allowed_packet`. @default 4194304 (4 MiB) */
+  insertChunkBytes?: number;
   /**
    * Create and migrate the tables and indexes in `init()`. With `false`, `init()` only checks
    * that the record table exists (`AuditStoreNotFoundError` otherwise). @default true
@@ -155,9 +157,21 @@ export class SqlAuditStore implements TransactionalAuditStore {
     if (events.length === 0) return;
     await this.init();
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
-    for (const chunk of chunks(rows, this.options.insertChunkSize ?? 1000)) {
-      await this.query(this.insertSql(chunk, 'seal'), { type: 'RAW', transaction });
+    // PostgreSQL aborts the whole transaction on a failed statement: a savepoint keeps a
+    // failed audit insert from failing the application's COMMIT.
+    const savepoint = this.runner().family === 'postgres' ? this.runner().q('audit_insert') : '';
+    if (savepoint) await this.query(`SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
+    try {
+      for (const sql of this.insertSql(rows, 'seal')) {
+        await this.query(sql, { type: 'RAW', transaction });
+      }
+    } catch (error) {
+      if (savepoint) {
+        await this.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
+      }
+      throw error;
     }
+    if (savepoint) await this.query(`RELEASE SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
   }
 
   async unsealed(stream: string, limit: number): Promise<AuditEvent[]> {
@@ -378,16 +392,18 @@ export class SqlAuditStore implements TransactionalAuditStore {
   private async insertChunks(records: readonly AuditRecord[], onDuplicate: OnDuplicate) {
     if (records.length === 0) return;
     await this.init();
-    for (const chunk of chunks(records, this.options.insertChunkSize ?? 1000)) {
-      await this.run(this.insertSql(chunk, onDuplicate));
-    }
+    for (const sql of this.insertSql(records, onDuplicate)) await this.run(sql);
   }
 
   private insertSql(
     records: ReadonlyArray<AuditEvent & Partial<AuditRecord>>,
     onDuplicate: OnDuplicate,
-  ): string {
-    return insertStatement(this.runner(), this.tables.records, records, onDuplicate);
+  ): string[] {
+    const limits: InsertLimits = {
+      maxRows: this.options.insertChunkSize ?? 1000,
+      maxBytes: this.options.insertChunkBytes ?? DEFAULT_INSERT_MAX_BYTES,
+    };
+    return insertStatements(this.runner(), this.tables.records, records, onDuplicate, limits);
   }
 
   private runner(): SqlRunner {
