@@ -72,6 +72,8 @@ export interface AuditRecord extends AuditEvent {
   seq: number;
   prevHash: string | null;
   hash: string;
+  /** Id of the chain key whose HMAC-SHA-256 made `hash`; absent: plain SHA-256. */
+  keyId?: string;
 }
 
 /** What `verify()` reports. */
