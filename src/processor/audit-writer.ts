@@ -2,6 +2,7 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { isTransactionalStore } from '../store/audit-store';
+import type { AuditCheckpoint } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
 import { ChainSealer } from './chain-sealer';
 import type { BoundedQueue } from './event-queue';
@@ -66,7 +67,7 @@ export class AuditWriter {
     private readonly metrics: ProcessorMetrics,
     private readonly diag: DiagLogger,
   ) {
-    this.sealer = new ChainSealer(options.streamId);
+    this.sealer = new ChainSealer(options.streamId, undefined, options.integrity, diag);
   }
 
   /** Starts the loop unless it runs; resolves when that run ends. */
@@ -111,6 +112,7 @@ export class AuditWriter {
   async close(): Promise<void> {
     clearTimeout(this.wakeTimer);
     await this.spools.close();
+    await this.sealer.close();
   }
 
   private async run(): Promise<void> {
@@ -212,6 +214,7 @@ export class AuditWriter {
         break;
       }
     }
+    this.sealer.persisted(records);
     this.sinceCheckpoint += records.length;
     if (
       this.sinceCheckpoint >= this.options.checkpointEveryRecords ||
@@ -291,6 +294,7 @@ export class AuditWriter {
     const { store } = this.options;
     try {
       await store.init();
+      await this.sealer.prepare();
       const head = await store.streamHead(this.sealer.stream);
       this.sealer.resume(
         head ? { seq: head.lastSeq, hash: head.lastHash } : null,
@@ -327,13 +331,16 @@ export class AuditWriter {
     this.lastCheckpointAt = Date.now();
     if (!head) return;
     try {
-      await this.options.store.writeCheckpoint({
+      const checkpoint: AuditCheckpoint = {
         stream: this.sealer.stream,
         seq: head.seq,
         hash: head.hash,
         createdAt: new Date().toISOString(),
         kind: 'periodic',
-      });
+      };
+      await this.sealer.completeCheckpoint(checkpoint, this.options.store);
+      await this.options.store.writeCheckpoint(checkpoint);
+      await this.sealer.publish(checkpoint);
     } catch (error) {
       this.diag.warn(`audit store "${this.options.store.name}": checkpoint not written`, error);
     }

@@ -3,6 +3,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../store/audit-store';
+import type { AuditIntegrityOptions, ResolvedIntegrity } from '../integrity/integrity-options';
+import { resolveIntegrity } from '../integrity/integrity-options';
 
 /**
  * `batched`: records are queued and written in batches after the fact (at most the flush
@@ -78,6 +80,8 @@ export interface AuditSpanProcessorOptions {
   closeStoreOnShutdown?: boolean;
   /** Meter provider of the processor's own metrics. @default the global one */
   meterProvider?: MeterProvider;
+  /** Keyed chain, signed checkpoints and witnesses (see the README, "Tamper evidence"). @default none */
+  integrity?: AuditIntegrityOptions;
 }
 
 /** Options with every default applied. */
@@ -96,6 +100,7 @@ export interface ResolvedProcessorOptions {
   checkpointIntervalMs: number;
   closeStoreOnShutdown: boolean;
   meterProvider?: MeterProvider;
+  integrity?: ResolvedIntegrity;
 }
 
 export function resolveProcessorOptions(
@@ -125,10 +130,13 @@ export function resolveProcessorOptions(
       options.spool?.directory ??
       join(tmpdir(), 'otel-sequelize-audit-spool', safeFileName(options.store.name)),
     spoolMaxBytes: positive(options.spool?.maxBytes, 1024 * 1024 * 1024),
-    checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 10_000)),
+    checkpointEveryRecords: Math.floor(
+      positive(options.integrity?.checkpointEvery ?? options.checkpointEveryRecords, 10_000),
+    ),
     checkpointIntervalMs: positive(options.checkpointIntervalMs, 60_000),
     closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
     meterProvider: options.meterProvider,
+    integrity: resolveIntegrity(options.integrity),
   };
 }
 

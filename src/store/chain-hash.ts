@@ -122,6 +122,15 @@ export function recordLeaf(record: AuditRecord): Buffer {
   return leafOf(record, eventText(normalize(record)));
 }
 
+/** What a stored record's hash should be (with `key`, or plain SHA-256), and its leaf. */
+export function recheckRecord(
+  record: AuditRecord,
+  key: ChainKey | undefined,
+): { hash: string; leaf: Buffer } {
+  const text = eventText(normalize(record));
+  return { hash: chainHash(record.prevHash, text, key), leaf: leafOf(record, text) };
+}
+
 /** A sealed record and its Merkle leaf hash. */
 export interface SealedRecord {
   record: AuditRecord;

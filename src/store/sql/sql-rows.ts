@@ -50,6 +50,7 @@ export const AUDIT_COLUMNS: readonly AuditColumn[] = [
   { name: 'outcome', kind: 'shortText', nullable: true, write: (r) => text(r.outcome) },
   { name: 'statement', kind: 'text', nullable: true, write: (r) => text(r.statement) },
   { name: 'affected_rows', kind: 'bigint', nullable: true, write: (r) => r.affectedRows ?? null },
+  { name: 'key_id', kind: 'shortText', nullable: true, write: (r) => text(r.keyId) },
 ];
 
 /** A row as the driver returns it. */
@@ -107,11 +108,14 @@ export function rowToEvent(row: AuditRow): AuditEvent {
 
 /** A sealed row as a record. */
 export function rowToRecord(row: AuditRow): AuditRecord {
-  return {
+  const record: AuditRecord = {
     ...rowToEvent(row),
     stream: String(row.stream),
     seq: Number(row.seq),
     prevHash: optionalText(row.prev_hash) ?? null,
     hash: String(row.hash),
   };
+  const keyId = optionalText(row.key_id);
+  if (keyId !== undefined) record.keyId = keyId;
+  return record;
 }
