@@ -1,3 +1,4 @@
+import { openAuditStore } from '../../store/open-store';
 import { DirectoryWitness } from './directory-witness';
 import { HttpWitness } from './http-witness';
 import { StoreWitness } from './store-witness';
@@ -19,10 +20,7 @@ export function openWitness(input: WitnessInput): Witness {
       `witness "${input}" is not a URL; use file:///dir, https://..., or an audit store URL such as postgres://...`,
     );
   }
-  return new StoreWitness(redact(input), async () => {
-    const { openAuditStore } = await import('../../store/open-store');
-    return openAuditStore(input);
-  });
+  return new StoreWitness(redact(input), () => openAuditStore(input));
 }
 
 function redact(url: string): string {
