@@ -27,8 +27,32 @@ export function canonicalJson(value: unknown): string | undefined {
   // Plain data whose keys already come sorted: JSON.stringify writes exactly the JCS text
   // (ECMAScript number and string serialization are what RFC 8785 prescribes).
   if (isCanonicalOrdered(value)) return JSON.stringify(value);
+  if (isPlainData(value)) return canonicalize(value);
   const plain = toPlainJson(value);
   return plain === undefined ? undefined : canonicalize(plain);
+}
+
+/** True for JSON data in any key order: nothing `toPlainJson` would have to map. */
+function isPlainData(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainData);
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) {
+        if (!isPlainData((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** `value` with what JSON cannot hold mapped to what it can (see the header); undefined for nothing. */

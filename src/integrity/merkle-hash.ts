@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /*
  * RFC 9162 (Certificate Transparency 2.0) Merkle tree hashing, section 2.1.1:
@@ -6,20 +6,31 @@ import { createHash } from 'node:crypto';
  * The tree over n leaves splits at k, the largest power of two smaller than n.
  */
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+/** SHA-256 of bytes or UTF-8 text: the one-shot `crypto.hash` where Node has it (20.12+). */
+const sha256: (data: Buffer | string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'buffer')
+    : (data) => crypto.createHash('sha256').update(data).digest();
 
 /** SHA-256 of nothing: the root of an empty tree. */
-export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+export const EMPTY_ROOT: Buffer = sha256(Buffer.alloc(0));
 
 /** The hash of a leaf with these bytes (text is taken as UTF-8). */
 export function leafHash(data: Buffer | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  // "\0" + text is the 0x00 prefix byte followed by the text's UTF-8 bytes.
+  return typeof data === 'string'
+    ? sha256(`\0${data}`)
+    : sha256(Buffer.concat([Buffer.from([0x00]), data]));
 }
+
+const nodeInput = Buffer.alloc(65);
+nodeInput[0] = 0x01;
 
 /** The hash of an inner node. */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return sha256(nodeInput);
 }
 
 /** The largest power of two strictly smaller than `n` (n ≥ 2). */
