@@ -1,8 +1,13 @@
+import canonicalize from 'canonicalize';
+
 /*
- * Canonical JSON: object keys sorted by code unit, no whitespace, `undefined` members left out,
- * non-finite numbers as null, bigints as strings, objects with `toJSON` (Date, Buffer) through
- * it. The same value always gives the same text, whatever the key order it was built with or
- * the store it was read back from, which is what the hash chain needs.
+ * Canonical JSON: the JSON Canonicalization Scheme (JCS, RFC 8785) — object keys sorted by
+ * UTF-16 code unit, no whitespace, numbers and strings as ECMAScript serializes them — through
+ * the `canonicalize` package. Before it, values JSON cannot hold are mapped the way this package
+ * always has: `undefined` members left out, non-finite numbers as null, bigints as strings,
+ * objects with `toJSON` (Date, Buffer) through it. The same value always gives the same text,
+ * whatever the key order it was built with or the store it was read back from, which is what
+ * the hash chain and the Merkle leaves need. One canonicalizer for hashing, storing, exporting.
  */
 
 type JsonScalar = string | number | boolean | null;
@@ -17,46 +22,66 @@ function hasToJson(value: object): value is WithToJson {
   return typeof (value as Partial<WithToJson>).toJSON === 'function';
 }
 
-/** The canonical JSON text of `value`; `undefined` for values JSON cannot hold (functions, symbols, undefined). */
+/** The canonical (RFC 8785) JSON text of `value`; `undefined` for values JSON cannot hold (functions, symbols, undefined). */
 export function canonicalJson(value: unknown): string | undefined {
+  // Plain data whose keys already come sorted: JSON.stringify writes exactly the JCS text
+  // (ECMAScript number and string serialization are what RFC 8785 prescribes).
+  if (isCanonicalOrdered(value)) return JSON.stringify(value);
+  if (isPlainData(value)) return canonicalize(value);
+  const plain = toPlainJson(value);
+  return plain === undefined ? undefined : canonicalize(plain);
+}
+
+/** True for JSON data in any key order: nothing `toPlainJson` would have to map. */
+function isPlainData(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      // String() and JSON.stringify() agree on every finite number (-0 included).
-      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
-      return value ? 'true' : 'false';
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainData);
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) {
+        if (!isPlainData((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** `value` with what JSON cannot hold mapped to what it can (see the header); undefined for nothing. */
+function toPlainJson(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
     case 'bigint':
-      return `"${value.toString()}"`;
+      return value.toString();
     case 'object':
-      return value === null ? 'null' : canonicalObject(value);
+      if (value === null) return null;
+      if (Array.isArray(value)) return value.map((item) => toPlainJson(item) ?? null);
+      if (hasToJson(value)) return toPlainJson(value.toJSON());
+      return plainObject(value as Record<string, unknown>);
     default:
       return undefined;
   }
 }
 
-function canonicalObject(value: object): string | undefined {
-  if (Array.isArray(value)) return canonicalArray(value);
-  if (hasToJson(value)) return canonicalJson(value.toJSON());
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
-  let text = '{';
-  for (const key of keys) {
-    const member = canonicalJson(record[key]);
-    if (member === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${member}`;
+function plainObject(record: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const member = toPlainJson(record[key]);
+    if (member !== undefined) plain[key] = member;
   }
-  return `${text}}`;
-}
-
-function canonicalArray(items: readonly unknown[]): string {
-  let text = '[';
-  for (let i = 0; i < items.length; i += 1) {
-    text += `${i > 0 ? ',' : ''}${canonicalJson(items[i]) ?? 'null'}`;
-  }
-  return `${text}]`;
+  return plain;
 }
 
 /**

@@ -40,3 +40,13 @@ export type {
   AuditRetryOptions,
   AuditSpoolOptions,
 } from './processor/processor-options';
+export { generateSigningKeys } from './integrity/signing-keys';
+export type { SigningKeys, KeyInput } from './integrity/signing-keys';
+export { verifyInclusionProof, verifyConsistencyProof, verifyProof } from './integrity/proofs';
+export type { InclusionProof, ConsistencyProof, ProofVerification } from './integrity/proofs';
+export type { AuditIntegrityOptions } from './integrity/integrity-options';
+export type { ChainKeyInput, ChainKeyProvider } from './integrity/chain-key';
+export type { Witness } from './integrity/witness/witness';
+export type { WitnessInput } from './integrity/witness/open-witness';
+export type { CheckpointRef } from './integrity/stream-proofs';
+export type { TrailVerifyOptions } from './query/audit-trail';

@@ -111,6 +111,8 @@ export interface AuditRecord extends AuditEvent {
   seq: number;
   prevHash: string | null;
   hash: string;
+  /** Id of the chain key whose HMAC-SHA-256 made `hash`; absent: plain SHA-256. */
+  keyId?: string;
 }
 
 /** What `verify()` reports. */
@@ -119,6 +121,14 @@ export interface VerifyResult {
   streams: number;
   records: number;
   firstBreak?: { stream: string; seq: number; reason: string };
+  /** True when every record checked is HMAC-linked and its hash was checked with its chain key. */
+  keyed?: boolean;
+  /** Checkpoints seen, those with a signed note, and those whose signature and root were verified. */
+  checkpoints?: { total: number; signed: number; verified: number };
+  /** The witnesses compared with the store, and how many of their checkpoints were checked. */
+  witness?: Array<{ url: string; checkpoints: number }>;
+  /** What this verification could not vouch for (e.g. an unkeyed chain), one line each. */
+  warnings?: string[];
 }
 
 /** Information passed to `requestHook`: the statement about to run. No Sequelize internals. */

@@ -2,16 +2,20 @@ import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE_VERSION } from '../version';
 import { CliError, EXIT } from './cli-error';
 import { changesCommand } from './commands/changes';
+import { consistencyCommand } from './commands/consistency';
 import { diffCommand } from './commands/diff';
 import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
+import { keygenCommand } from './commands/keygen';
 import { migrateCommand } from './commands/migrate';
+import { proveCommand } from './commands/prove';
 import { pruneCommand } from './commands/prune';
 import { quarantineCommand } from './commands/quarantine';
 import { revertCommand } from './commands/revert';
 import { showCommand } from './commands/show';
 import { tailCommand } from './commands/tail';
 import { verifyCommand } from './commands/verify';
+import { verifyProofCommand } from './commands/verify-proof';
 import { whoChangedCommand } from './commands/who-changed';
 
 export const PROGRAM_NAME = 'otel-sequelize-audit';
@@ -51,6 +55,10 @@ export function createProgram(): Command {
     pruneCommand(),
     migrateCommand(),
     quarantineCommand(),
+    keygenCommand(),
+    proveCommand(),
+    verifyProofCommand(),
+    consistencyCommand(),
   ];
   for (const command of commands) program.addCommand(configureErrors(command));
   return program;

@@ -3,6 +3,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { fsyncSync } from 'node:fs';
 import { isTransactionalStore } from '../store/audit-store';
+import type { AuditCheckpoint } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
 import type { ChainHead } from './chain-sealer';
 import { ChainSealer } from './chain-sealer';
@@ -73,7 +74,7 @@ export class AuditWriter {
     private readonly metrics: ProcessorMetrics,
     private readonly diag: DiagLogger,
   ) {
-    this.sealer = new ChainSealer(options.streamId);
+    this.sealer = new ChainSealer(options.streamId, undefined, options.integrity, diag);
     this.quarantine = new QuarantineKeeper(options, metrics, diag);
   }
 
@@ -160,6 +161,7 @@ export class AuditWriter {
     this.closed = true;
     cancelTimeout(this.wakeTimer);
     await this.spools.close();
+    await this.sealer.close();
   }
 
   private async run(): Promise<void> {
@@ -289,6 +291,7 @@ export class AuditWriter {
     this.metrics.recordPersisted(records.length, (realNow() - started) / 1000);
     this.storeAttempt = 0;
     this.sinceCheckpoint += records.length;
+    this.sealer.persisted(records);
     for (const record of records) {
       if (record.stream === this.sealer.stream) {
         this.persistedHead = { seq: record.seq, hash: record.hash };
@@ -413,6 +416,7 @@ export class AuditWriter {
     const { store } = this.options;
     try {
       await this.deadline(store.init(), 'init');
+      await this.deadline(this.sealer.prepare(), 'chain key');
       const head = await this.deadline(
         store.streamHead(this.sealer.stream),
         'read of the chain head',
@@ -455,16 +459,19 @@ export class AuditWriter {
     this.lastCheckpointAt = realNow();
     if (!head || this.closed) return;
     try {
+      const checkpoint: AuditCheckpoint = {
+        stream: this.sealer.stream,
+        seq: head.seq,
+        hash: head.hash,
+        createdAt: new Date(realNow()).toISOString(),
+        kind: 'periodic',
+      };
       await this.deadline(
-        this.options.store.writeCheckpoint({
-          stream: this.sealer.stream,
-          seq: head.seq,
-          hash: head.hash,
-          createdAt: new Date(realNow()).toISOString(),
-          kind: 'periodic',
-        }),
-        'checkpoint write',
+        this.sealer.completeCheckpoint(checkpoint, this.options.store),
+        'checkpoint signature',
       );
+      await this.deadline(this.options.store.writeCheckpoint(checkpoint), 'checkpoint write');
+      await this.sealer.publish(checkpoint);
     } catch (error) {
       this.diag.warn(`audit store "${this.options.store.name}": checkpoint not written`, error);
     }

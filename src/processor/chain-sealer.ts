@@ -1,5 +1,12 @@
-import { sealEvent } from '../store/chain-hash';
+import type { DiagLogger } from '@opentelemetry/api';
+import { recordLeaf, sealEventWithLeaf } from '../store/chain-hash';
+import type { AuditCheckpoint, AuditStore } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
+import type { ChainKey } from '../integrity/chain-key';
+import { resolveChainKey } from '../integrity/chain-key';
+import { signCheckpoint, streamOrigin } from '../integrity/checkpoint-note';
+import { CheckpointTree } from '../integrity/checkpoint-tree';
+import type { ResolvedIntegrity } from '../integrity/integrity-options';
 
 /** The last link of a chain. */
 export interface ChainHead {
@@ -8,10 +15,12 @@ export interface ChainHead {
 }
 
 /**
- * Places events in this writer's chain: the next seq, the previous hash, the hash. Only the
- * writer's single background loop calls it, so seqs never race. It also drops an event it
- * sealed recently (delivered twice, e.g. through the span pipeline and directly), since a
- * second seal would leave a gap when the store ignores the duplicate event id.
+ * Places events in this writer's chain: the next seq, the previous hash, the hash (keyed with
+ * the chain key when there is one). Only the writer's single background loop calls it, so
+ * seqs never race. It also drops an event it sealed recently (delivered twice, e.g. through
+ * the span pipeline and directly), since a second seal would leave a gap when the store
+ * ignores the duplicate event id. With a signing key it keeps the stream's Merkle tree as
+ * records reach the store and signs the writer's checkpoints, then hands them to the witnesses.
  */
 export class ChainSealer {
   private head: ChainHead = { seq: 0, hash: null };
@@ -20,12 +29,37 @@ export class ChainSealer {
   private readonly recent = new Set<string>();
   private readonly ring: Array<string | undefined>;
   private ringPosition = 0;
+  private key?: ChainKey;
+  private readonly tree?: CheckpointTree;
+  private readonly leaves = new WeakMap<AuditRecord, Buffer>();
+  private lastPublished = 0;
 
   constructor(
     readonly stream: string,
     recentCapacity = 50_000,
+    private readonly integrity?: ResolvedIntegrity,
+    private readonly diag?: DiagLogger,
   ) {
     this.ring = new Array<string | undefined>(recentCapacity);
+    this.key = integrity?.chainKey;
+    if (integrity?.signingKey) this.tree = new CheckpointTree(stream);
+  }
+
+  /** Fetches the current chain key from the key provider, when there is one. */
+  async prepare(): Promise<void> {
+    const provider = this.integrity?.keyProvider;
+    if (!provider) return;
+    try {
+      const provided = await provider();
+      if (provided !== undefined) this.key = resolveChainKey(provided);
+    } catch (error) {
+      this.diag?.error(
+        'audit chain key provider failed; records wait unsealed until it answers',
+        error,
+      );
+      throw error;
+    }
+    if (!this.key) throw new Error('audit chain key provider gave no key; records wait unsealed');
   }
 
   /** Continues after `head` (the store's or the spool's, whichever is further). */
@@ -44,11 +78,13 @@ export class ChainSealer {
     for (const event of events) {
       if (this.recent.has(event.eventId)) continue;
       this.remember(event.eventId);
-      const record = sealEvent(event, {
-        stream: this.stream,
-        seq: this.head.seq + 1,
-        prevHash: this.head.hash,
-      });
+      const { record, leaf } = sealEventWithLeaf(
+        event,
+        { stream: this.stream, seq: this.head.seq + 1, prevHash: this.head.hash },
+        this.key,
+        this.tree !== undefined,
+      );
+      if (this.tree) this.leaves.set(record, leaf);
       this.head = { seq: record.seq, hash: record.hash };
       records.push(record);
     }
@@ -67,10 +103,64 @@ export class ChainSealer {
   resealAfter(stream: string, from: ChainHead, records: readonly AuditEvent[]): AuditRecord[] {
     let head = from;
     return records.map((event) => {
-      const record = sealEvent(event, { stream, seq: head.seq + 1, prevHash: head.hash });
+      const { record, leaf } = sealEventWithLeaf(
+        event,
+        { stream, seq: head.seq + 1, prevHash: head.hash },
+        this.key,
+        this.tree !== undefined,
+      );
+      if (this.tree) this.leaves.set(record, leaf);
       head = { seq: record.seq, hash: record.hash };
       return record;
     });
+  }
+
+  /** Records now in the store (in chain order): their leaves join the stream's tree. */
+  persisted(records: readonly AuditRecord[]): void {
+    if (!this.tree) return;
+    for (const record of records) {
+      if (record.stream !== this.stream) continue;
+      // A record sealed by an earlier run (replayed from the spool) has no leaf here yet.
+      this.tree.add(record.seq, this.leaves.get(record) ?? recordLeaf(record));
+    }
+  }
+
+  /**
+   * Adds the signed note and compact range of the tree at `checkpoint.seq` (with a signing
+   * key), and picks up a rotated chain key from the provider.
+   */
+  async completeCheckpoint(checkpoint: AuditCheckpoint, store: AuditStore): Promise<void> {
+    if (this.integrity?.keyProvider) await this.prepare().catch(() => undefined);
+    const key = this.integrity?.signingKey;
+    if (!this.tree || !key) return;
+    const range = await this.tree.at(checkpoint.seq, store);
+    checkpoint.range = range.hashes.map((hash) => hash.toString('base64'));
+    checkpoint.note = signCheckpoint(
+      { origin: streamOrigin(this.stream), size: range.size, root: range.root() },
+      key,
+    );
+  }
+
+  /** Hands a signed checkpoint to every witness; a failing witness is logged, never thrown. */
+  async publish(checkpoint: AuditCheckpoint): Promise<void> {
+    const note = checkpoint.note;
+    if (!note || checkpoint.seq <= this.lastPublished) return;
+    this.lastPublished = checkpoint.seq;
+    for (const witness of this.integrity?.witnesses ?? []) {
+      try {
+        await witness.publish(checkpoint.stream, note);
+      } catch (error) {
+        this.diag?.warn(
+          `audit witness ${witness.url}: checkpoint ${checkpoint.seq} of "${checkpoint.stream}" not published; the next one will be`,
+          error,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const witness of this.integrity?.witnesses ?? [])
+      await witness.close?.().catch(() => undefined);
   }
 
   private remember(eventId: string): void {

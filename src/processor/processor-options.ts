@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../store/audit-store';
 import { defaultSpoolRoot } from './private-files';
+import type { AuditIntegrityOptions, ResolvedIntegrity } from '../integrity/integrity-options';
+import { resolveIntegrity } from '../integrity/integrity-options';
 
 /**
  * `batched`: records are queued and written in batches after the fact (at most the flush
@@ -100,6 +102,8 @@ export interface AuditSpanProcessorOptions {
   closeStoreOnShutdown?: boolean;
   /** Meter provider of the processor's own metrics. @default the global one */
   meterProvider?: MeterProvider;
+  /** Keyed chain, signed checkpoints and witnesses (see the README, "Tamper evidence"). @default none */
+  integrity?: AuditIntegrityOptions;
 }
 
 /** Options with every default applied. */
@@ -121,6 +125,7 @@ export interface ResolvedProcessorOptions {
   checkpointIntervalMs: number;
   closeStoreOnShutdown: boolean;
   meterProvider?: MeterProvider;
+  integrity?: ResolvedIntegrity;
 }
 
 export function resolveProcessorOptions(
@@ -151,10 +156,13 @@ export function resolveProcessorOptions(
     storeTimeoutMs: positive(options.storeTimeoutMillis, 10_000),
     shutdownTimeoutMs: positive(options.shutdownTimeoutMillis, 30_000),
     flushOnExit: options.flushOnExit ?? true,
-    checkpointEveryRecords: Math.floor(positive(options.checkpointEveryRecords, 10_000)),
+    checkpointEveryRecords: Math.floor(
+      positive(options.integrity?.checkpointEvery ?? options.checkpointEveryRecords, 10_000),
+    ),
     checkpointIntervalMs: positive(options.checkpointIntervalMs, 60_000),
     closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
     meterProvider: options.meterProvider,
+    integrity: resolveIntegrity(options.integrity),
   };
 }
 

@@ -1,6 +1,10 @@
 import type { AuditRecordFilter, AuditStore } from '../store/audit-store';
 import { openAuditStore } from '../store/open-store';
 import { verifyChains } from '../store/verify-chains';
+import type { VerifyChainsOptions } from '../store/verify-chains';
+import type { ConsistencyProof, InclusionProof } from '../integrity/proofs';
+import { StreamProofs } from '../integrity/stream-proofs';
+import type { CheckpointRef } from '../integrity/stream-proofs';
 import type { AuditRecord, VerifyResult } from '../types';
 import { followRecords } from './follow';
 import type { FollowOptions } from './follow';
@@ -27,6 +31,14 @@ import type {
   WalkProgress,
 } from './trail-types';
 
+/** What `verify()` checks besides the links: chain keys, checkpoint signatures, witnesses. */
+export interface TrailVerifyOptions extends Pick<
+  VerifyChainsOptions,
+  'chainKey' | 'keyProvider' | 'publicKey' | 'witness' | 'streams'
+> {
+  onProgress?: (progress: WalkProgress) => void;
+}
+
 /** Options of `AuditTrail`. */
 export interface AuditTrailOptions {
   /** Items per page of `history()` and `changes()` when the call does not say. @default 100 */
@@ -50,6 +62,7 @@ export interface AuditTrailOptions {
 export class AuditTrail {
   private readonly pageSize: number;
   private readonly batchSize: number;
+  private proofs?: StreamProofs;
 
   constructor(
     readonly store: AuditStore,
@@ -223,12 +236,34 @@ export class AuditTrail {
     return planRevert(current, targetState, toVersion, changedSince);
   }
 
-  /** Walks every hash chain of the store; reports the first break. */
-  async verify(onProgress?: (progress: WalkProgress) => void): Promise<VerifyResult> {
+  /**
+   * Walks every hash chain of the store; reports the first break, whether the chain is keyed,
+   * the checkpoints and witnesses checked. With `chainKey`, `publicKey` and `witness` it also
+   * catches what an insider without the keys can do (see the README, "Tamper evidence").
+   */
+  async verify(
+    options: TrailVerifyOptions | ((progress: WalkProgress) => void) = {},
+  ): Promise<VerifyResult> {
+    const { onProgress, ...integrity } =
+      typeof options === 'function' ? { onProgress: options } : options;
     return verifyChains(this.store, {
+      ...integrity,
+      details: true,
       pageSize: this.batchSize,
       onProgress: onProgress && ((p) => onProgress({ done: p.records, total: p.total })),
     });
+  }
+
+  /** The inclusion proof of one record against its stream's newest signed checkpoint (JSON). */
+  prove(eventId: string): Promise<InclusionProof> {
+    this.proofs ??= new StreamProofs(this.store, this.batchSize);
+    return this.proofs.prove(eventId);
+  }
+
+  /** The proof that a newer signed checkpoint (default: the newest) extends an older one. */
+  consistency(older: CheckpointRef, newer?: CheckpointRef): Promise<ConsistencyProof> {
+    this.proofs ??= new StreamProofs(this.store, this.batchSize);
+    return this.proofs.consistency(older, newer);
   }
 
   private walk(table: string, recordId: string, until?: Date): AsyncGenerator<FoldedVersion> {

@@ -18,6 +18,8 @@ export interface AuditRecordFilter {
    * `'3'` match the same records).
    */
   metadata?: Readonly<Record<string, string | number | boolean>>;
+  /** One record by its event id. */
+  eventId?: string;
 }
 
 /** Keyset position in the (occurredAt, stream, seq) order. */
@@ -56,6 +58,16 @@ export interface AuditCheckpoint {
   createdAt: string;
   /** `periodic` from the processor, `prune` where older records were removed. */
   kind: 'periodic' | 'prune';
+  /**
+   * The signed checkpoint (C2SP tlog-checkpoint note) of the stream's Merkle tree of `seq`
+   * leaves; absent when no signing key is configured.
+   */
+  note?: string;
+  /**
+   * The compact range of that tree (base64 node hashes, left to right), so a restarted writer
+   * or a pruned stream continues the tree without the records before `seq`.
+   */
+  range?: string[];
 }
 
 /**

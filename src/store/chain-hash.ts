@@ -1,12 +1,19 @@
 import * as crypto from 'node:crypto';
 import type { AuditEvent, AuditRecord } from '../types';
 import { canonicalJson, isCanonicalOrdered, toJsonValue } from '../canonical-json';
+import type { ChainKey } from '../integrity/chain-key';
+import { leafHash } from '../integrity/merkle-hash';
 
 /*
  * The hash chain, in one place. Each record of a stream links to the one before it:
  *   hash = SHA-256( prevHash (hex, '' for the first record) || canonical JSON of the event )
- * The event content excludes the chain fields (stream, seq, prevHash, hash): order is proven by
- * the links, so a reordered, removed or inserted record breaks the link after it.
+ * or, with a chain key, HMAC-SHA-256(key, same input), and the record names the key's id.
+ * The event content excludes the chain fields (stream, seq, prevHash, hash, keyId): order is
+ * proven by the links, so a reordered, removed or inserted record breaks the link after it.
+ *
+ * Each record is also a leaf of its stream's Merkle tree (RFC 9162, leaf index seq - 1) over
+ * the canonical JSON of { chain: { hash, keyId, prevHash, seq, stream }, event }, so that a
+ * proof of inclusion binds the record's content and its place without needing the chain key.
  */
 
 /** Where a record sits in its stream. */
@@ -81,8 +88,8 @@ function normalizeActor(actor: AuditEvent['actor']): AuditEvent['actor'] {
  * SHA-256 (hex) of the previous hash followed by the canonical JSON of the event content (the
  * event fields of `event`, normalized; chain fields are ignored).
  */
-export function hashRecord(prevHash: string | null, event: AuditEvent): string {
-  return hashNormalized(prevHash, normalize(event));
+export function hashRecord(prevHash: string | null, event: AuditEvent, key?: ChainKey): string {
+  return chainHash(prevHash, eventText(normalize(event)), key);
 }
 
 /** SHA-256 hex of a string: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash. */
@@ -91,25 +98,75 @@ const sha256Hex: (text: string) => string =
     ? (text) => crypto.hash('sha256', text, 'hex')
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-function hashNormalized(prevHash: string | null, { event, ordered }: Normalized): string {
+function eventText({ event, ordered }: Normalized): string {
   // A normalized event has its own members in sorted order; when its values do too, the
   // canonical text is what JSON.stringify writes, at a fraction of the cost.
-  const text = ordered ? JSON.stringify(event) : (canonicalJson(event) ?? '');
-  return sha256Hex((prevHash ?? '') + text);
+  return ordered ? JSON.stringify(event) : (canonicalJson(event) ?? '');
+}
+
+function chainHash(prevHash: string | null, text: string, key: ChainKey | undefined): string {
+  const input = (prevHash ?? '') + text;
+  return key ? crypto.createHmac('sha256', key.key).update(input).digest('hex') : sha256Hex(input);
+}
+
+/** The Merkle leaf hash of a record over its canonical text (see the header). */
+function leafOf(record: AuditRecord, text: string): Buffer {
+  // Members in sorted order, so JSON.stringify gives their canonical text.
+  const chain: Record<string, unknown> = { hash: record.hash };
+  if (record.keyId !== undefined) chain.keyId = record.keyId;
+  chain.prevHash = record.prevHash;
+  chain.seq = record.seq;
+  chain.stream = record.stream;
+  return leafHash(`{"chain":${JSON.stringify(chain)},"event":${text}}`);
+}
+
+/** The Merkle leaf hash of a stored record. */
+export function recordLeaf(record: AuditRecord): Buffer {
+  return leafOf(record, eventText(normalize(record)));
+}
+
+/** What a stored record's hash should be (with `key`, or plain SHA-256), and its leaf. */
+export function recheckRecord(
+  record: AuditRecord,
+  key: ChainKey | undefined,
+): { hash: string; leaf: Buffer } {
+  const text = eventText(normalize(record));
+  return { hash: chainHash(record.prevHash, text, key), leaf: leafOf(record, text) };
+}
+
+/** A sealed record and its Merkle leaf hash. */
+export interface SealedRecord {
+  record: AuditRecord;
+  leaf: Buffer;
 }
 
 /** Places an event in a chain. The event is normalized first, so the hash survives any store. */
-export function sealEvent(event: AuditEvent, link: ChainLink): AuditRecord {
+export function sealEvent(event: AuditEvent, link: ChainLink, key?: ChainKey): AuditRecord {
+  return sealEventWithLeaf(event, link, key, false).record;
+}
+
+/** `sealEvent`, and the record's Merkle leaf from the same canonical text (computed once). */
+export function sealEventWithLeaf(
+  event: AuditEvent,
+  link: ChainLink,
+  key: ChainKey | undefined,
+  withLeaf = true,
+): SealedRecord {
   const normalized = normalize(event);
-  const hash = hashNormalized(link.prevHash, normalized);
+  const text = eventText(normalized);
+  const hash = chainHash(link.prevHash, text, key);
   // The normalized copy is ours: it becomes the record (one allocation less per record).
-  return Object.assign(normalized.event, {
+  const record: AuditRecord = Object.assign(normalized.event, {
     stream: link.stream,
     seq: link.seq,
     prevHash: link.prevHash,
     hash,
   });
+  if (key) record.keyId = key.keyId;
+  return { record, leaf: withLeaf ? leafOf(record, text) : EMPTY_LEAF };
 }
+
+const EMPTY_LEAF = Buffer.alloc(0);
 
 const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

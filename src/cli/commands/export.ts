@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
+import { writeBundle } from '../../integrity/bundle';
 import { exportRecords } from '../../query/export-records';
 import type { ExportFormat } from '../../query/export-format';
 import { runWithStore } from '../context';
@@ -13,6 +14,7 @@ import { createProgress } from '../progress';
 interface ExportCommandOptions extends FilterOptions {
   format: ExportFormat;
   output?: string;
+  bundle?: string;
 }
 
 export function exportCommand(): Command {
@@ -24,8 +26,20 @@ export function exportCommand(): Command {
       new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'),
     )
     .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option(
+      '--bundle <dir>',
+      'write a verifiable bundle of every stream (records, checkpoints, manifest) for verify --bundle',
+    )
     .action(async (options: ExportCommandOptions, cmd: Command) =>
       runWithStore(cmd, async ({ store, trail, out, progress: wanted }) => {
+        if (options.bundle) {
+          const manifest = await writeBundle(store, options.bundle);
+          const records = manifest.streams.reduce((sum, s) => sum + s.records, 0);
+          if (out.json) return out.jsonValue(manifest);
+          return out.line(
+            `exported a bundle of ${records} records in ${manifest.streams.length} streams to ${options.bundle}`,
+          );
+        }
         await requireRecords(store);
         if (options.table !== undefined) await requireTable(store, options.table);
         const query = queryOf(options);

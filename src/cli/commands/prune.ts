@@ -1,4 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { signPruneCheckpoints } from '../../integrity/signed-prune';
+import { readInputFile } from '../integrity-files';
 import { runWithStore } from '../context';
 import { parseMoment } from '../parse-args';
 import { createProgress } from '../progress';
@@ -6,6 +8,7 @@ import { createProgress } from '../progress';
 interface PruneOptions {
   before: Date;
   dryRun?: boolean;
+  signingKey?: string;
 }
 
 export function pruneCommand(): Command {
@@ -17,6 +20,12 @@ export function pruneCommand(): Command {
       parseMoment(v),
     )
     .option('--dry-run', 'only count what would be removed')
+    .addOption(
+      new Option(
+        '--signing-key <file>',
+        'private.pem: sign the prune checkpoints, so the rest stays provable',
+      ).env('AUDIT_SIGNING_KEY_FILE'),
+    )
     .action(async (options: PruneOptions, command: Command) =>
       runWithStore(
         command,
@@ -26,6 +35,10 @@ export function pruneCommand(): Command {
           if (options.dryRun) {
             if (out.json) return out.jsonValue({ before, wouldRemove: due });
             return out.line(`would remove ${due} records that occurred before ${before}`);
+          }
+          if (options.signingKey) {
+            const key = await readInputFile(options.signingKey, 'signing key file');
+            await signPruneCheckpoints(store, options.before, key);
           }
           const progress = createProgress('prune', wanted);
           progress.start(due);

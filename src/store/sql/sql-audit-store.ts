@@ -233,16 +233,21 @@ export class SqlAuditStore implements TransactionalAuditStore {
     this.requireWritable('write a checkpoint');
     await this.init();
     const { q, family } = this.runner();
+    const range = checkpoint.range ? JSON.stringify(checkpoint.range) : undefined;
     const values = [
       checkpoint.stream,
       checkpoint.seq,
       checkpoint.kind,
       checkpoint.hash,
       checkpoint.createdAt,
+      checkpoint.note,
+      range,
     ]
-      .map((value) => this.escape(value))
+      .map((value) => (value === undefined ? 'NULL' : this.escape(value)))
       .join(', ');
-    const columns = ['stream', 'seq', 'kind', 'hash', 'created_at'].map(q).join(', ');
+    const columns = ['stream', 'seq', 'kind', 'hash', 'created_at', 'note', 'tree_range']
+      .map(q)
+      .join(', ');
     await this.run(
       `${insertIgnorePrefix(family)} ${q(this.tables.checkpoints)} (${columns}) VALUES (${values}) ${insertIgnoreSuffix(family)}`,
     );
@@ -256,13 +261,20 @@ export class SqlAuditStore implements TransactionalAuditStore {
       `SELECT * FROM ${q(this.tables.checkpoints)} WHERE ${q('stream')} = ${this.escape(stream)} ` +
         `ORDER BY ${q('seq')} DESC, ${q('created_at')} DESC`,
     );
-    return rows.map((row) => ({
-      stream: String(row.stream),
-      seq: Number(row.seq),
-      hash: String(row.hash),
-      createdAt: String(row.created_at),
-      kind: row.kind === 'prune' ? 'prune' : 'periodic',
-    }));
+    return rows.map((row) => {
+      const checkpoint: AuditCheckpoint = {
+        stream: String(row.stream),
+        seq: Number(row.seq),
+        hash: String(row.hash),
+        createdAt: String(row.created_at),
+        kind: row.kind === 'prune' ? 'prune' : 'periodic',
+      };
+      if (typeof row.note === 'string') checkpoint.note = row.note;
+      if (typeof row.tree_range === 'string') {
+        checkpoint.range = JSON.parse(row.tree_range) as string[];
+      }
+      return checkpoint;
+    });
   }
 
   async checkpointStreams(): Promise<string[]> {

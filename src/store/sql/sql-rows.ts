@@ -51,6 +51,7 @@ export const AUDIT_COLUMNS: readonly AuditColumn[] = [
   { name: 'statement', kind: 'text', nullable: true, write: (r) => text(r.statement) },
   { name: 'affected_rows', kind: 'bigint', nullable: true, write: (r) => r.affectedRows ?? null },
   { name: 'metadata', kind: 'json', nullable: true, write: (r) => json(r.metadata) },
+  { name: 'key_id', kind: 'shortText', nullable: true, write: (r) => text(r.keyId) },
 ];
 
 /** A row as the driver returns it. */
@@ -120,11 +121,14 @@ function sortedMetadata(metadata: AuditEvent['metadata'] | null): AuditEvent['me
 
 /** A sealed row as a record. */
 export function rowToRecord(row: AuditRow): AuditRecord {
-  return {
+  const record: AuditRecord = {
     ...rowToEvent(row),
     stream: String(row.stream),
     seq: Number(row.seq),
     prevHash: optionalText(row.prev_hash) ?? null,
     hash: String(row.hash),
   };
+  const keyId = optionalText(row.key_id);
+  if (keyId !== undefined) record.keyId = keyId;
+  return record;
 }

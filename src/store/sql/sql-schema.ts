@@ -38,7 +38,23 @@ export async function ensureAuditSchema(runner: SqlRunner, tables: AuditTables):
     runner.run(createCheckpointTableSql(runner, tables.checkpoints)),
   );
   await addMissingColumns(runner, tables.records);
+  await addMissingCheckpointColumns(runner, tables.checkpoints);
   await addMissingIndexes(runner, tables.records);
+}
+
+/** Nullable columns of the checkpoint table added after its first version. */
+const CHECKPOINT_EXTRA_COLUMNS = ['note', 'tree_range'];
+
+async function addMissingCheckpointColumns(runner: SqlRunner, table: string): Promise<void> {
+  const present = await existingColumns(runner, table);
+  for (const column of CHECKPOINT_EXTRA_COLUMNS) {
+    if (present.has(column)) continue;
+    await tolerateConcurrentCreate(() =>
+      runner.run(
+        `ALTER TABLE ${runner.q(table)} ADD COLUMN ${runner.q(column)} ${columnType(runner.family, 'text')}`,
+      ),
+    );
+  }
 }
 
 function tableOptions(family: SqlFamily): string {
@@ -62,6 +78,8 @@ function createCheckpointTableSql(runner: SqlRunner, table: string): string {
     `${q('kind')} ${columnType(family, 'shortText')} NOT NULL, ` +
     `${q('hash')} ${columnType(family, 'hash')} NOT NULL, ` +
     `${q('created_at')} ${columnType(family, 'shortText')} NOT NULL, ` +
+    `${q('note')} ${columnType(family, 'text')}, ` +
+    `${q('tree_range')} ${columnType(family, 'text')}, ` +
     `PRIMARY KEY (${q('stream')}, ${q('seq')}, ${q('kind')}))${tableOptions(family)}`
   );
 }

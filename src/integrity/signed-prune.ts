@@ -1,0 +1,71 @@
+import type { AuditCheckpoint, AuditStore } from '../store/audit-store';
+import { recordLeaf } from '../store/chain-hash';
+import { signCheckpoint, streamOrigin } from './checkpoint-note';
+import { CompactRange } from './compact-range';
+import { privateSigningKey } from './signing-keys';
+import type { KeyInput } from './signing-keys';
+
+const PAGE = 2000;
+
+/**
+ * Before `store.prune(before)`: writes, per stream, the signed `prune` checkpoint at the cut
+ * the store will make (the last record before the first one that occurred at or after
+ * `before`), with the compact range of the tree there. The retained records then verify
+ * against it, and consistency and inclusion proofs stay possible for them.
+ *
+ * @example
+ * await signPruneCheckpoints(store, before, privateKeyPem);
+ * await store.prune(before);
+ */
+export async function signPruneCheckpoints(
+  store: AuditStore,
+  before: Date,
+  signingKey: KeyInput,
+): Promise<AuditCheckpoint[]> {
+  const key = privateSigningKey(signingKey);
+  const written: AuditCheckpoint[] = [];
+  for (const head of await store.streams()) {
+    const start = (await store.checkpoints(head.stream)).find((c) => c.kind === 'prune');
+    if (start && !start.range) {
+      throw new Error(
+        `stream "${head.stream}" was pruned at seq ${start.seq} without a compact range; its tree cannot be signed any more`,
+      );
+    }
+    const range = start?.range
+      ? CompactRange.from(
+          start.seq,
+          start.range.map((h) => Buffer.from(h, 'base64')),
+        )
+      : CompactRange.empty();
+    let cutHash: string | undefined;
+    let next = range.size + 1;
+    walk: for (;;) {
+      const page = await store.readStream(head.stream, next, PAGE);
+      for (const record of page) {
+        if (record.seq !== range.size + 1 || Date.parse(record.occurredAt) >= before.getTime()) {
+          break walk;
+        }
+        range.append(recordLeaf(record));
+        cutHash = record.hash;
+      }
+      if (page.length < PAGE) break;
+      next = range.size + 1;
+    }
+    if (!cutHash) continue;
+    const checkpoint: AuditCheckpoint = {
+      stream: head.stream,
+      seq: range.size,
+      hash: cutHash,
+      createdAt: new Date().toISOString(),
+      kind: 'prune',
+      range: range.hashes.map((h) => h.toString('base64')),
+      note: signCheckpoint(
+        { origin: streamOrigin(head.stream), size: range.size, root: range.root() },
+        key,
+      ),
+    };
+    await store.writeCheckpoint(checkpoint);
+    written.push(checkpoint);
+  }
+  return written;
+}
