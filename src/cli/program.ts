@@ -8,6 +8,7 @@ import { historyCommand } from './commands/history';
 import { migrateCommand } from './commands/migrate';
 import { pruneCommand } from './commands/prune';
 import { revertCommand } from './commands/revert';
+import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
 import { tailCommand } from './commands/tail';
 import { verifyCommand } from './commands/verify';
@@ -49,6 +50,7 @@ export function createProgram(): Command {
     tailCommand(),
     pruneCommand(),
     migrateCommand(),
+    serveCommand(),
   ];
   for (const command of commands) program.addCommand(configureErrors(command));
   return program;

@@ -7,6 +7,8 @@ import { SqlAuditStore } from './sql/sql-audit-store';
 export interface OpenAuditStoreOptions {
   /** Table of a SQL store. @default 'audit_log' */
   table?: string;
+  /** SQL stores: create and migrate the tables in `init()`; `false` only reads. @default true */
+  migrate?: boolean;
 }
 
 const SQL_SCHEMES = ['postgres:', 'postgresql:', 'mariadb:', 'mysql:'];
@@ -39,6 +41,7 @@ export function createAuditStore(url: string, options: OpenAuditStoreOptions = {
     return new SqlAuditStore({
       url: `sqlite:${path === ':memory:' ? path : resolve(path)}`,
       table: table ?? options.table,
+      migrate: options.migrate,
     });
   }
   if (scheme && SQL_SCHEMES.includes(scheme)) {
@@ -49,7 +52,11 @@ export function createAuditStore(url: string, options: OpenAuditStoreOptions = {
       scheme === 'postgresql:'
         ? parsed.toString().replace(/^postgresql:/, 'postgres:')
         : parsed.toString();
-    return new SqlAuditStore({ url: normalized, table: table ?? undefined });
+    return new SqlAuditStore({
+      url: normalized,
+      table: table ?? undefined,
+      migrate: options.migrate,
+    });
   }
   throw new Error(
     `audit store URL "${url}" is not supported; use sqlite:FILE, postgres://..., mariadb://..., mysql://... or jsonl:FILE`,
