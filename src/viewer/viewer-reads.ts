@@ -40,16 +40,15 @@ export async function recordAt(
   seqText: string,
 ): Promise<AuditRecord> {
   const seq = positiveIntOf('seq', seqText);
+  const [record] = await trail.store.readStream(stream, seq, 1);
+  if (record && record.seq === seq) return record;
+  // Only on a miss: which streams there are (a GROUP BY over the whole table).
   const heads = await trail.store.streams();
   if (!heads.some((head) => head.stream === stream)) {
-    throw notFound(
-      `unknown stream "${stream}": the store has ${heads.map((h) => `"${h.stream}"`).join(', ') || 'no streams'}`,
-    );
+    const known = heads.map((h) => `"${h.stream}"`).join(', ') || 'no streams';
+    throw notFound(`unknown stream "${stream}": the store has ${known}`);
   }
-  const [record] = await trail.store.readStream(stream, seq, 1);
-  if (!record || record.seq !== seq)
-    throw notFound(`stream "${stream}" has no record at seq ${seq}`);
-  return record;
+  throw notFound(`stream "${stream}" has no record at seq ${seq}`);
 }
 
 /** What to write to bring a row back to a version; computed only. */
