@@ -160,3 +160,18 @@ export function positiveIntOf(name: string, text: string): number {
   }
   return value;
 }
+
+/** The filters as typed, unchecked (to fill the form in again after a bad request). */
+export function typedParams(url: URL): SearchParams {
+  const get = (name: string) => url.searchParams.get(name)?.slice(0, MAX_TEXT) || undefined;
+  const operation = OPERATIONS.find((o) => o === get('operation'));
+  return {
+    table: get('table'),
+    recordId: get('recordId'),
+    actor: get('actor'),
+    operation,
+    traceId: get('traceId'),
+    since: get('since'),
+    until: get('until'),
+  };
+}

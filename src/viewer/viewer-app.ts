@@ -13,8 +13,8 @@ import { integrityPage } from './pages/integrity-page';
 import { livePage } from './pages/live-page';
 import { recordPage } from './pages/record-page';
 import { revertPage } from './pages/revert-page';
-import { searchPage } from './pages/search-page';
-import { FILTER_NAMES, limitOf, parseSearch } from './request-query';
+import { searchPage, searchProblemPage } from './pages/search-page';
+import { FILTER_NAMES, limitOf, parseSearch, typedParams } from './request-query';
 import { securityHeaders } from './security-headers';
 import type { ResolvedViewerOptions } from './viewer-options';
 import { recordAt, revertPlan, rowHistory, searchRecords } from './viewer-reads';
@@ -71,9 +71,19 @@ export function createViewerApp(trail: AuditTrail, options: ResolvedViewerOption
 
   // Pages
   app.get('/', async (c) => {
-    const search = parseSearch(new URL(c.req.url), options.pageSize);
-    const page = await searchRecords(trail, search);
-    return c.html(searchPage(search.params, page, traceUrl, search.limit));
+    try {
+      const search = parseSearch(new URL(c.req.url), options.pageSize);
+      const page = await searchRecords(trail, search);
+      return c.html(searchPage(search.params, page, traceUrl, search.limit));
+    } catch (error) {
+      // Bad filters: the form again, as typed, with what to change.
+      if (!(error instanceof HttpProblem) || (error.status !== 400 && error.status !== 404))
+        throw error;
+      return c.html(
+        searchProblemPage(typedParams(new URL(c.req.url)), error.message),
+        error.status,
+      );
+    }
   });
   app.get('/history', (c) => {
     // The target of a link template in Jaeger or Tempo: /history?table=orders&recordId=42

@@ -172,6 +172,11 @@ describeEachStoreDialect('viewer JSON API', (db) => {
           assert.match(body.error, message, path);
           assert.doesNotMatch(body.error, /\n\s+at /, `${path} leaks a stack`);
         }
+        const search = await fx.get('/?since=yesterday&table=orders');
+        assert.equal(search.status, 400);
+        const form = await search.text();
+        assert.match(form, /role="alert">since: &quot;yesterday&quot; is not a date/);
+        assert.match(form, /name="since" value="yesterday"/);
         const page = await fx.get('/history/orders/999');
         assert.equal(page.status, 404);
         assert.match(await page.text(), /no audit records for orders#999/);

@@ -32,3 +32,14 @@ ${results}
 </section>`,
   );
 }
+
+/** The search form as typed, with the reason the search was refused. */
+export function searchProblemPage(params: SearchParams, message: string): Markup {
+  return layout(
+    'Search',
+    'search',
+    markup`<h1>Search the audit trail</h1>
+${filterForm('/', params, 'Search')}
+<p class="problem" role="alert">${message}</p>`,
+  );
+}
