@@ -4,7 +4,7 @@
  * viewer served in-process, each page and API call fetched over HTTP several times; median and
  * p99 in ms, against a baseline in the same run: the viewer's static stylesheet.
  *
- *   npx tsx bench/viewer-bench.ts [--records N] [--rounds N] [--postgres-url URL] [--sqlite-only]
+ *   npx tsx bench/viewer-bench.ts [--records N] [--rounds N] [--postgres-url URL] [--sqlite-only | --postgres-only]
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ interface BenchOptions {
   rounds: number;
   postgresUrl?: string;
   sqliteOnly: boolean;
+  postgresOnly: boolean;
 }
 
 const DAY = 86_400_000;
@@ -133,20 +134,23 @@ async function main(): Promise<void> {
     .option('--rounds <n>', 'fetches of each page', (v) => Number(v), 50)
     .option('--postgres-url <url>', 'PostgreSQL server for a second run')
     .option('--sqlite-only', 'skip PostgreSQL', false)
+    .option('--postgres-only', 'skip SQLite', false)
     .parse()
     .opts<BenchOptions>();
   const tmp = join(__dirname, '.tmp');
   mkdirSync(tmp, { recursive: true });
   const sections: string[] = [];
   const file = join(tmp, `query-trail-${options.records}.sqlite`);
-  sections.push(
-    await benchStore(
-      'SQLite',
-      new SqlAuditStore({ url: `sqlite:${file}` }),
-      options.records,
-      options.rounds,
-    ),
-  );
+  if (!options.postgresOnly) {
+    sections.push(
+      await benchStore(
+        'SQLite',
+        new SqlAuditStore({ url: `sqlite:${file}` }),
+        options.records,
+        options.rounds,
+      ),
+    );
+  }
   const serverUrl = options.postgresUrl ?? process.env.AUDIT_BENCH_POSTGRES_URL;
   if (!options.sqliteOnly && serverUrl) {
     const database = await createBenchPostgres(serverUrl);
