@@ -111,6 +111,16 @@ describeEachStoreDialect('viewer JSON API', (db) => {
         );
       });
 
+      it('redirects a link from a trace backend (table and record id as query parameters) to the row history', async () => {
+        const key = encodeURIComponent('{"orderId":42,"line":1}');
+        const response = await fx.get(`/history?table=order_lines&recordId=${key}`, {
+          redirect: 'manual',
+        });
+        assert.equal(response.status, 302);
+        assert.equal(response.headers.get('location'), `/history/order_lines/${key}`);
+        assert.equal((await fx.get(`/history?table=order_lines&recordId=${key}`)).status, 200);
+      });
+
       it('serves one record by its chain place', async () => {
         const { status, body } = await fx.json<AuditRecord>('/api/records/viewer-notes/1');
         assert.equal(status, 200);
