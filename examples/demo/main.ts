@@ -2,6 +2,7 @@
  * `npm run demo`: a small shop on SQLite under the instrumentation and the audit processor.
  * Prints the span tree of one request, the history of one product, and verify's result.
  * With OTEL_EXPORTER_OTLP_ENDPOINT set, the spans also go there (Jaeger, Tempo, ...).
+ * `npm run demo -- --serve` ends by serving the read-only viewer over the demo's audit store.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { runNightlyJob, runRestock, runUserRequests } from './actors';
 import { heading, printHistory, printRecordCounts, printSpanTree, printVerify } from './report';
 import { Product, TRACKED_SKU, defineShop } from './shop';
 import { tamperWithStoredPrice } from './tamper';
+import { startViewer } from '../../src/viewer/start-viewer';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-demo-'));
@@ -50,11 +52,24 @@ async function main(): Promise<void> {
         : '\nTo see these traces in Jaeger or Tempo, start one (examples/jaeger, examples/tempo-grafana)' +
             '\nand run: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo',
     );
+    if (process.argv.includes('--serve')) await serveUntilInterrupted(trail);
   } finally {
     await sequelize.close();
     await telemetry.shutdown();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The viewer over the demo's store (tampered record included) until Ctrl-C. */
+async function serveUntilInterrupted(trail: AuditTrail): Promise<void> {
+  const viewer = await startViewer(trail, {
+    port: Number(process.env.PORT ?? 4600),
+    traceUrl: 'http://localhost:16686/trace/{traceId}',
+  });
+  heading('4. The viewer');
+  console.log(`  Open ${viewer.url}/ (read-only; Ctrl-C stops it)`);
+  await new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await viewer.close();
 }
 
 main().catch((error: unknown) => {

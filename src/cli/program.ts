@@ -12,6 +12,7 @@ import { proveCommand } from './commands/prove';
 import { pruneCommand } from './commands/prune';
 import { quarantineCommand } from './commands/quarantine';
 import { revertCommand } from './commands/revert';
+import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
 import { tailCommand } from './commands/tail';
 import { verifyCommand } from './commands/verify';
@@ -59,6 +60,7 @@ export function createProgram(): Command {
     proveCommand(),
     verifyProofCommand(),
     consistencyCommand(),
+    serveCommand(),
   ];
   for (const command of commands) program.addCommand(configureErrors(command));
   return program;
