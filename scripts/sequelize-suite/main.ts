@@ -24,6 +24,10 @@ const REPOSITORY = resolve(__dirname, '..', '..');
 const DEFAULT_ARCHIVE = resolve(REPOSITORY, '..', 'shared', 'upstream', 'sequelize-6.37.8.tar.gz');
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ERROR_LINES = 12;
+/** The package under test: the build, unless SEQUELIZE_SUITE_PACKAGE names another entry. */
+const packageEntry = resolve(
+  process.env.SEQUELIZE_SUITE_PACKAGE ?? join(REPOSITORY, 'build', 'src', 'index.js'),
+);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -108,7 +112,7 @@ async function compareSuite(
         : undefined;
     if (database) env = { ...env, ...database.env };
     if (instrumented) {
-      env.SEQUELIZE_SUITE_PACKAGE = join(REPOSITORY, 'build', 'src', 'index.js');
+      env.SEQUELIZE_SUITE_PACKAGE = packageEntry;
       env.SEQUELIZE_SUITE_STORE = join(root, `${label}.audit.jsonl`);
     }
     log(`${label}: running`);
