@@ -35,6 +35,7 @@ const SUITE_DEV_DEPENDENCIES = [
   'js-combinatorics',
   'mocha',
   'module-alias',
+  'mysql2',
   'node-hook',
   'p-map',
   'p-props',
@@ -130,14 +131,15 @@ function installedDependencies(
     });
     rmSync(join(staging, 'node_modules', '.complete'));
   }
-  execFileSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
-    {
-      cwd: staging,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  try {
+    const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
+    execFileSync('npm', args, { cwd: staging, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`installing the suite's dependencies failed (npm install in ${staging})`, {
+      cause: error,
+    });
+  }
   writeFileSync(join(staging, 'node_modules', '.complete'), new Date().toISOString());
   rmSync(ready, { recursive: true, force: true });
   renameSync(staging, ready);
