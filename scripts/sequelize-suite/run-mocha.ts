@@ -80,6 +80,7 @@ export async function runMocha(options: MochaRunOptions): Promise<MochaRun> {
   });
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   log.end();
+  process.stderr.write('\n');
   if (!existsSync(options.resultPath)) {
     throw new Error(
       `mocha wrote no result for the ${options.dialect} ${options.suite} suite (exit ${exitCode}); ` +
