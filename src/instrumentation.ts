@@ -33,6 +33,16 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 /** The Sequelize versions this instrumentation patches. */
 export const SUPPORTED_SEQUELIZE_VERSIONS = ['>=6 <7'];
 
+/**
+ * The database drivers Sequelize 6 loads when an application creates a Sequelize instance
+ * (`new Sequelize()`), before its first statement: their loading is when every copy of
+ * `sequelize` the application uses must be patched.
+ */
+const SEQUELIZE_DRIVERS = ['pg', 'mysql2', 'mariadb', 'sqlite3', 'tedious', 'oracledb', 'ibm_db'];
+
+// Captured at load: a test's fake timers must not stop the check after a driver loads.
+const realSetImmediate = setImmediate;
+
 /** The interceptor chains of the three seams, tracing first (outermost), then audit. */
 interface InterceptorChains {
   model: ModelCallInterceptor[];
@@ -65,20 +75,32 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   // would run, and an initializer would wipe what enable() set.
   declare private _chains?: InterceptorChains;
   declare private _durationHistogram?: Histogram;
-  /** A `sequelize` module loaded before enable(), patched directly rather than on load. */
-  declare private _preloaded?: SequelizeModuleLike;
+  /** `sequelize` modules loaded before enable() or past the hook, patched directly. */
+  declare private _preloaded?: SequelizeModuleLike[];
+  /** Every `sequelize` module patched now, by the load hook or directly. */
+  declare private _patchedModules?: Set<SequelizeModuleLike>;
+  declare private _driverCheckPending?: boolean;
+  declare private _warnedNothingPatched?: boolean;
 
   constructor(config: SequelizeAuditInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition(
+    const sequelize = new InstrumentationNodeModuleDefinition(
       'sequelize',
       SUPPORTED_SEQUELIZE_VERSIONS,
       (moduleExports: SequelizeModuleLike) => this._patch(moduleExports),
       (moduleExports: SequelizeModuleLike) => this._unpatch(moduleExports),
     );
+    const drivers = SEQUELIZE_DRIVERS.map(
+      (driver) =>
+        new InstrumentationNodeModuleDefinition(driver, ['*'], (moduleExports: unknown) => {
+          this._afterDriverLoaded(driver);
+          return moduleExports;
+        }),
+    );
+    return [sequelize, ...drivers];
   }
 
   protected override _updateMetricInstruments(): void {
@@ -96,17 +118,57 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
    */
   override enable(): void {
     super.enable();
-    if (this._preloaded) return;
-    const loaded = alreadyLoadedSequelize();
-    if (!loaded || isWrapped(loaded.Sequelize?.prototype?.query)) return;
-    this._diag.debug('sequelize was loaded before the instrumentation; patching it now');
-    this._preloaded = this._patch(loaded);
+    this._patchLoadedCopies('sequelize was loaded before the instrumentation');
   }
 
   override disable(): void {
     super.disable();
-    if (this._preloaded) this._unpatch(this._preloaded);
+    for (const moduleExports of this._preloaded ?? []) this._unpatch(moduleExports);
     this._preloaded = undefined;
+  }
+
+  /**
+   * Patches every copy of `sequelize` in the module cache that is not patched yet: one loaded
+   * before enable(), or from a path the load hook does not recognise (a linked workspace
+   * package). Returns how many it patched.
+   */
+  private _patchLoadedCopies(why: string): number {
+    let patched = 0;
+    for (const { entry, moduleExports } of alreadyLoadedSequelize()) {
+      if (isWrapped(moduleExports.Sequelize.prototype.query)) continue;
+      this._diag.debug(`${why}; patching ${entry} now`);
+      this._preloaded = [...(this._preloaded ?? []), this._patch(moduleExports)];
+      patched += 1;
+    }
+    return patched;
+  }
+
+  /**
+   * A database driver loaded. Sequelize loads it in `new Sequelize()`, before the instance's
+   * first statement, so this is when every copy of `sequelize` in the module cache is patched
+   * (also one the load hook missed: a linked package whose real path has no `node_modules`).
+   * If, once the current synchronous work is done, no copy at all is patched, the
+   * application's statements cannot be traced or audited, and that is said once.
+   */
+  private _afterDriverLoaded(driver: string): void {
+    if (!this.isEnabled()) return;
+    this._patchLoadedCopies(`the ${driver} driver loaded`);
+    if (this._driverCheckPending || this._warnedNothingPatched) return;
+    this._driverCheckPending = true;
+    realSetImmediate(() => {
+      this._driverCheckPending = false;
+      if (!this.isEnabled() || this._warnedNothingPatched) return;
+      this._patchLoadedCopies(`the ${driver} driver loaded`);
+      if ((this._patchedModules?.size ?? 0) > 0) return;
+      this._warnedNothingPatched = true;
+      this._diag.warn(
+        `the ${driver} driver was loaded, but no sequelize module (${SUPPORTED_SEQUELIZE_VERSIONS.join(
+          ', ',
+        )}) was found to patch: no statement is traced or audited. Load sequelize 6 with ` +
+          'require() or import after the instrumentation is registered, or call enable() ' +
+          'again once it is loaded.',
+      );
+    }).unref();
   }
 
   private _interceptorChains(): InterceptorChains {
@@ -150,6 +212,8 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     }
     const chains = this._interceptorChains();
     const { onError, tracingOnly } = chains;
+    this._patchedModules ??= new Set();
+    this._patchedModules.add(moduleExports);
     const auditOff = () => this.getConfig().audit?.enabled === false;
     const modelChain = () => (auditOff() ? tracingOnly.model : chains.model);
     const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
@@ -170,6 +234,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   }
 
   private _unpatch(moduleExports: SequelizeModuleLike): void {
+    this._patchedModules?.delete(moduleExports);
     const { Sequelize, Model, Transaction } = moduleExports;
     if (!Sequelize?.prototype || !Model || !Transaction?.prototype) return;
     this._unwrapIfWrapped(Sequelize.prototype, 'query');

@@ -32,24 +32,106 @@ export function runInterceptorChain<Call>(
       return next();
     }
     // A pass-through interceptor handed back the downstream promise itself: it already settles
-    // exactly as the original does, and skipping the re-chaining saves promises and ticks.
+    // exactly as the original does, and adds neither promises nor async stack frames.
     if (downstream !== undefined && intercepted === downstream) return downstream;
-    return Promise.resolve(intercepted).then(next, (error: unknown) => {
-      if (!downstream) {
-        onError(error);
-        return next();
-      }
-      return downstream.then(
-        (value) => {
-          onError(error);
-          return value;
-        },
-        (downstreamError: unknown) => {
-          if (downstreamError !== error) onError(error);
-          throw downstreamError;
-        },
-      );
-    });
+    // An observer made by `observeDownstream` of this very downstream settles as it does:
+    // handing it back as is saves an async frame in the caller's error stacks.
+    if (downstream !== undefined && observedBy.get(intercepted as object) === downstream) {
+      return intercepted as Promise<unknown>;
+    }
+    return settleAsDownstream(intercepted, () => downstream, next, onError);
   };
   return dispatch(0);
+}
+
+/**
+ * Waits for an interceptor's own promise, then settles exactly as the downstream call did.
+ * Awaits (never `.then`) so that V8's async stack traces follow the chain from the driver
+ * call out to the application's caller: an error Sequelize creates inside `query()` still
+ * names the function that awaited it.
+ */
+async function settleAsDownstream(
+  intercepted: unknown,
+  downstreamOf: () => Promise<unknown> | undefined,
+  next: () => Promise<unknown>,
+  onError: InterceptorErrorHandler,
+): Promise<unknown> {
+  let interceptorFailed = false;
+  let interceptorError: unknown;
+  try {
+    await intercepted;
+  } catch (error) {
+    interceptorFailed = true;
+    interceptorError = error;
+  }
+  const downstream = downstreamOf();
+  if (!downstream) {
+    if (interceptorFailed) onError(interceptorError);
+    return await next();
+  }
+  try {
+    const value = await downstream;
+    if (interceptorFailed) onError(interceptorError);
+    return value;
+  } catch (downstreamError) {
+    if (interceptorFailed && downstreamError !== interceptorError) onError(interceptorError);
+    throw downstreamError;
+  }
+}
+
+/** What to do once a call settled: `failed` tells a rejection from a fulfilment. */
+export type SettlementObserver = (result: unknown, error: unknown, failed: boolean) => void;
+
+/** Promises made by `observeDownstream`, each mapped to the downstream promise it awaits. */
+const observedBy = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Awaits `downstream`, calls `observer` with its outcome, and settles exactly as it did (the
+ * very value or error object). For an interceptor that only watches the call (a span that
+ * ends when it settles): `return observeDownstream(next(), ...)`.
+ *
+ * It awaits rather than attaching `.then`: V8 builds the async part of an error's stack only
+ * along a chain of awaits where each promise has a single reaction, so a side `.then` (a
+ * second reaction) would cut the application's frames out of Sequelize's error stacks. The
+ * chain recognises the promise and adds no frame of its own. The observer runs before the
+ * caller resumes; one that throws is reported to `onError`, never surfaced.
+ */
+export function observeDownstream(
+  downstream: Promise<unknown>,
+  observer: SettlementObserver,
+  onError: InterceptorErrorHandler,
+): Promise<unknown> {
+  const observed = awaitAndNotify(downstream, observer, onError);
+  observedBy.set(observed, downstream);
+  return observed;
+}
+
+async function awaitAndNotify(
+  downstream: Promise<unknown>,
+  observer: SettlementObserver,
+  onError: InterceptorErrorHandler,
+): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await downstream;
+  } catch (error) {
+    notify(observer, undefined, error, true, onError);
+    throw error;
+  }
+  notify(observer, result, undefined, false, onError);
+  return result;
+}
+
+function notify(
+  observer: SettlementObserver,
+  result: unknown,
+  error: unknown,
+  failed: boolean,
+  onError: InterceptorErrorHandler,
+): void {
+  try {
+    observer(result, error, failed);
+  } catch (observerError) {
+    onError(observerError);
+  }
 }

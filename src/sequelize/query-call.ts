@@ -1,3 +1,4 @@
+import { clsTransactionOf } from './cls-transaction';
 import { runInterceptorChain } from './interceptor-chain';
 import type { Interceptor, InterceptorErrorHandler } from './interceptor-chain';
 import type {
@@ -61,8 +62,7 @@ const NO_OPTIONS: Readonly<QueryOptionsLike> = Object.freeze({});
 export function transactionOfQuery(call: QueryCall): TransactionLike | undefined {
   const explicit = call.options.transaction;
   if (explicit !== undefined) return explicit ?? undefined;
-  const cls = (call.sequelize.constructor as { _cls?: { get(key: string): unknown } })._cls;
-  return (cls?.get('transaction') as TransactionLike | undefined) ?? undefined;
+  return clsTransactionOf(call.sequelize);
 }
 
 function describeCall(sequelize: SequelizeLike, sql: unknown, options: unknown): QueryCall {

@@ -5,8 +5,9 @@ import { ATTR_DB_COLLECTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { TransactionLike } from '../sequelize/internal-types';
 import type { ModelCall, ModelCallInterceptor } from '../sequelize/model-call';
 import { connectionInfo } from './connection-attributes';
-import { observeSettlement } from './observe-settlement';
-import type { SettlementObserver } from './observe-settlement';
+import { clsTransactionOf } from '../sequelize/cls-transaction';
+import { observeDownstream } from '../sequelize/interceptor-chain';
+import type { SettlementObserver } from '../sequelize/interceptor-chain';
 import { recordFailure } from './record-error';
 import {
   ATTR_SEQUELIZE_CALL_KIND,
@@ -33,10 +34,7 @@ function transactionOfCall(call: ModelCall): TransactionLike | undefined {
       return (arg as { transaction?: TransactionLike | null }).transaction ?? undefined;
     }
   }
-  const cls = (
-    call.model.sequelize?.constructor as { _cls?: { get(key: string): unknown } } | undefined
-  )?._cls;
-  return (cls?.get('transaction') as TransactionLike | undefined) ?? undefined;
+  return clsTransactionOf(call.model.sequelize);
 }
 
 /** Name and attributes of the span of one method of one model: the same for every call. */
@@ -98,6 +96,6 @@ export function createOrmSpanInterceptor(
         span.end();
       }
     };
-    return observeSettlement(context.with(trace.setSpan(parent, span), next), endSpan, onError);
+    return observeDownstream(context.with(trace.setSpan(parent, span), next), endSpan, onError);
   };
 }

@@ -23,7 +23,7 @@ import { connectionInfo } from './connection-attributes';
 import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
-import { observeSettlement } from './observe-settlement';
+import { observeDownstream } from '../sequelize/interceptor-chain';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
@@ -251,7 +251,7 @@ export function createQuerySpanInterceptor(
   return (call, next) => {
     const traced = start(call);
     if (!traced) return next();
-    return observeSettlement(
+    return observeDownstream(
       context.with(traced.context, next),
       (result, error) => end(call, traced, result, error),
       onError,

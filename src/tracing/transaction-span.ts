@@ -4,8 +4,8 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import type { AsyncMethod, TransactionLike } from '../sequelize/internal-types';
 import type { TransactionCall, TransactionInterceptor } from '../sequelize/transaction-call';
 import { connectionInfo } from './connection-attributes';
-import { observeSettlement } from './observe-settlement';
-import type { SettlementObserver } from './observe-settlement';
+import { observeDownstream } from '../sequelize/interceptor-chain';
+import type { SettlementObserver } from '../sequelize/interceptor-chain';
 import { recordFailure } from './record-error';
 import {
   ATTR_TRANSACTION_ID,
@@ -128,7 +128,7 @@ export class TransactionTracing {
     const endIfFailed: SettlementObserver = (_result, error, failed) => {
       if (failed) this.end(traced, undefined, error);
     };
-    return observeSettlement(context.with(enter(parent, traced), next), endIfFailed, this.onError);
+    return observeDownstream(context.with(enter(parent, traced), next), endIfFailed, this.onError);
   }
 
   private finish(call: TransactionCall, next: () => Promise<unknown>): Promise<unknown> {
@@ -137,7 +137,7 @@ export class TransactionTracing {
     const outcome = OUTCOME[call.action as keyof typeof OUTCOME];
     const endSpan: SettlementObserver = (_result, error, failed) =>
       failed ? this.end(traced, undefined, error) : this.end(traced, outcome);
-    return observeSettlement(
+    return observeDownstream(
       context.with(enter(context.active(), traced), next),
       endSpan,
       this.onError,

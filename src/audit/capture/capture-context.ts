@@ -1,3 +1,4 @@
+import { clsTransactionOf } from '../../sequelize/cls-transaction';
 import type { AuditableModelLike, TransactionLike } from '../../sequelize/internal-types';
 import type { AuditRecorder } from '../recorder';
 
@@ -25,6 +26,5 @@ export function transactionOfCall(
 ): TransactionLike | undefined {
   const explicit = options.transaction as TransactionLike | null | undefined;
   if (explicit !== undefined) return explicit ?? undefined;
-  const cls = (model.sequelize.constructor as { _cls?: { get(key: string): unknown } | null })._cls;
-  return (cls?.get('transaction') as TransactionLike | undefined) ?? undefined;
+  return clsTransactionOf(model.sequelize);
 }
