@@ -90,7 +90,7 @@ export class ScratchApp {
     const modules = join(dir, 'node_modules');
     mkdirSync(modules, { recursive: true });
     symlinkSync(REPO_ROOT, join(modules, 'otel-sequelize-audit'), 'dir');
-    for (const name of ['sequelize', 'sqlite3', 'express']) {
+    for (const name of ['sequelize', 'sqlite3', 'express', '@opentelemetry']) {
       symlinkSync(join(REPO_ROOT, 'node_modules', name), join(modules, name), 'dir');
     }
     return new ScratchApp(dir);
