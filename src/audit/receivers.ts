@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { TransactionLike } from '../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
 import type { AuditEvent } from '../types';
 
 /**
@@ -14,10 +14,7 @@ export interface AuditEventReceiver {
    * back together). A receiver that implements it gets those events here instead of through
    * the span pipeline or `receiveAuditEvent`.
    */
-  persistWithinTransaction?(
-    events: readonly AuditEvent[],
-    transaction: TransactionLike,
-  ): Promise<void>;
+  persistWithinTransaction?(events: readonly AuditEvent[], transaction: Transaction): Promise<void>;
 }
 
 /*

@@ -3,7 +3,7 @@ import type { Context, DiagLogger } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerAuditReceiver, wasDeliveredDirectly } from '../audit/receivers';
 import type { AuditEventReceiver } from '../audit/receivers';
-import type { TransactionLike } from '../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
 import { ATTR_AUDIT_EVENT_ID } from '../semconv';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditEvent } from '../types';
@@ -36,7 +36,7 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
    */
   readonly persistWithinTransaction?: (
     events: readonly AuditEvent[],
-    transaction: TransactionLike,
+    transaction: Transaction,
   ) => Promise<void>;
 
   private readonly options: ResolvedProcessorOptions;
@@ -157,7 +157,7 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
 
   private async persistInTransaction(
     events: readonly AuditEvent[],
-    transaction: TransactionLike,
+    transaction: Transaction,
   ): Promise<void> {
     const { store } = this.options;
     const enqueueAfterCommit = () =>

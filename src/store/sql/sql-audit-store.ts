@@ -1,5 +1,7 @@
 import type { Options, Sequelize } from 'sequelize';
-import type { SequelizeLike, TransactionLike } from '../../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
+import type { SequelizeLike } from '../../sequelize/internal-types';
+import { asTransactionLike } from '../../sequelize/public-transaction';
 import type { AuditEvent, AuditRecord } from '../../types';
 import type {
   AuditCheckpoint,
@@ -121,20 +123,25 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return known;
   }
 
-  canJoin(transaction: TransactionLike): boolean {
-    return this.sequelize !== undefined && transaction.sequelize === this.sequelize;
+  canJoin(transaction: Transaction): boolean {
+    return (
+      this.sequelize !== undefined && asTransactionLike(transaction).sequelize === this.sequelize
+    );
   }
 
   async insertUnsealed(
     events: readonly AuditEvent[],
     stream: string,
-    transaction: TransactionLike,
+    transaction: Transaction,
   ): Promise<void> {
     if (events.length === 0) return;
     await this.init();
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
     for (const chunk of chunks(rows, this.options.insertChunkSize ?? 1000)) {
-      await this.query(this.insertSql(chunk, 'seal'), { type: 'RAW', transaction });
+      await this.query(this.insertSql(chunk, 'seal'), {
+        type: 'RAW',
+        transaction: asTransactionLike(transaction),
+      });
     }
   }
 
