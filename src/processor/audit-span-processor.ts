@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { Context, DiagLogger } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from './sdk-span-types';
 import { registerAuditReceiver, wasDeliveredDirectly } from '../audit/receivers';
 import type { AuditEventReceiver } from '../audit/receivers';
 import type { Transaction } from 'sequelize';
