@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './example-process';
@@ -85,15 +85,27 @@ export class ScratchApp {
   private constructor(readonly dir: string) {}
 
   static create(example: string, prefix = 'osa-app-'): ScratchApp {
+    const app = ScratchApp.empty(prefix);
+    cpSync(join(REPO_ROOT, example), app.dir, { recursive: true });
+    return app;
+  }
+
+  /** An app directory with the node_modules links only. */
+  static empty(prefix = 'osa-app-'): ScratchApp {
     const dir = mkdtempSync(join(tmpdir(), prefix));
-    cpSync(join(REPO_ROOT, example), dir, { recursive: true });
     const modules = join(dir, 'node_modules');
     mkdirSync(modules, { recursive: true });
     symlinkSync(REPO_ROOT, join(modules, 'otel-sequelize-audit'), 'dir');
-    for (const name of ['sequelize', 'sqlite3', 'express', '@opentelemetry']) {
+    for (const name of ['sequelize', 'sqlite3', 'express', '@opentelemetry', 'tsx']) {
       symlinkSync(join(REPO_ROOT, 'node_modules', name), join(modules, name), 'dir');
     }
     return new ScratchApp(dir);
+  }
+
+  write(file: string, content: string): string {
+    const path = join(this.dir, file);
+    writeFileSync(path, content);
+    return path;
   }
 
   path(...parts: string[]): string {
