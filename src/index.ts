@@ -1,6 +1,7 @@
 export { SequelizeAuditInstrumentation } from './instrumentation';
 export type * from './types';
 export type * from './store/audit-store';
+export { isTransactionalStore } from './store/audit-store';
 export { registerAuditReceiver } from './audit/receivers';
 export { wasDeliveredDirectly } from './audit/receivers';
 export type { AuditEventReceiver } from './audit/receivers';

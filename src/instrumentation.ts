@@ -81,6 +81,8 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   declare private _patchedModules?: Set<SequelizeModuleLike>;
   declare private _driverCheckPending?: boolean;
   declare private _warnedNothingPatched?: boolean;
+  /** Modules patched through `instrument()`. */
+  declare private _handedOver?: Set<SequelizeModuleLike>;
 
   constructor(config: SequelizeAuditInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -125,6 +127,23 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     super.disable();
     for (const moduleExports of this._preloaded ?? []) this._unpatch(moduleExports);
     this._preloaded = undefined;
+    for (const handed of this._handedOver ?? []) this._unpatch(handed);
+    this._handedOver = undefined;
+  }
+
+  /**
+   * Patches the `sequelize` module you hand over. Needed where require hooks do not reach:
+   * test runners with a module registry of their own (Jest, Vitest), which load `sequelize`
+   * without going through Node's loader. Elsewhere the instrumentation patches `sequelize` by
+   * itself. Idempotent; `disable()` unpatches it.
+   *
+   * @example
+   * // jest.setup.js (setupFiles), after the SDK is started
+   * instrumentation.instrument(require('sequelize'));
+   */
+  instrument(moduleExports: object): void {
+    this._handedOver ??= new Set();
+    this._handedOver.add(this._patch(moduleExports as SequelizeModuleLike));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { diag, metrics, ValueType } from '@opentelemetry/api';
 import type { Counter, MeterProvider } from '@opentelemetry/api';
-import type { TransactionLike } from '../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
 import type { AuditEvent } from '../types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
@@ -19,10 +19,7 @@ export interface AuditEventReceiver {
    * back together). A receiver that implements it gets those events here instead of through
    * the span pipeline or `receiveAuditEvent`.
    */
-  persistWithinTransaction?(
-    events: readonly AuditEvent[],
-    transaction: TransactionLike,
-  ): Promise<void>;
+  persistWithinTransaction?(events: readonly AuditEvent[], transaction: Transaction): Promise<void>;
 }
 
 /*

@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { TransactionLike } from '../sequelize/internal-types';
+import { asSequelizeTransaction } from '../sequelize/public-transaction';
 import type { TransactionCall, TransactionInterceptor } from '../sequelize/transaction-call';
 import type { AuditEvent } from '../types';
 import type { PendingAuditEvent } from './record-builder';
@@ -108,7 +109,9 @@ async function persistWithinTransaction(
   const quiet = suppressTracing(suppressAudit(context.active()));
   for (const receiver of receivers) {
     try {
-      await context.with(quiet, () => receiver.persistWithinTransaction?.(events, transaction));
+      await context.with(quiet, () =>
+        receiver.persistWithinTransaction?.(events, asSequelizeTransaction(transaction)),
+      );
       persisted.add(receiver);
     } catch (error) {
       diag.error(

@@ -1,9 +1,9 @@
 import { diag } from '@opentelemetry/api';
 import type { Context, DiagLogger } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from './sdk-span-types';
 import { registerAuditReceiver } from '../audit/receivers';
 import type { AuditEventReceiver } from '../audit/receivers';
-import type { TransactionLike } from '../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditEvent } from '../types';
 import { AuditWriter } from './audit-writer';
@@ -40,7 +40,7 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
    */
   readonly persistWithinTransaction?: (
     events: readonly AuditEvent[],
-    transaction: TransactionLike,
+    transaction: Transaction,
   ) => Promise<void>;
 
   private readonly options: ResolvedProcessorOptions;
@@ -191,7 +191,7 @@ export class AuditSpanProcessor implements SpanProcessor, AuditEventReceiver {
 
   private async persistInTransaction(
     events: readonly AuditEvent[],
-    transaction: TransactionLike,
+    transaction: Transaction,
   ): Promise<void> {
     const { store } = this.options;
     const enqueueAfterCommit = () =>

@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from './sdk-span-types';
 import { auditSpanToEvent } from '../audit/event-attributes';
 import type { AuditEvent } from '../types';
 

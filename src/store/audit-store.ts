@@ -1,4 +1,4 @@
-import type { TransactionLike } from '../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
 import type { AuditEvent, AuditOperation, AuditRecord } from '../types';
 
 /** Which records to read. Every field narrows; none means all records. */
@@ -127,12 +127,12 @@ export interface AuditStore {
  */
 export interface TransactionalAuditStore extends AuditStore {
   /** True when `transaction` belongs to the connection this store writes to. */
-  canJoin(transaction: TransactionLike): boolean;
+  canJoin(transaction: Transaction): boolean;
   /** Inserts unsealed rows for `events` of `stream` inside `transaction`. */
   insertUnsealed(
     events: readonly AuditEvent[],
     stream: string,
-    transaction: TransactionLike,
+    transaction: Transaction,
   ): Promise<void>;
   /**
    * Like `append`, and a record whose row was inserted unsealed gets its seq, prev_hash and

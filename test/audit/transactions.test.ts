@@ -186,7 +186,10 @@ describeEachDialect('audit inside transactions', (db) => {
       receiveAuditEvent: () =>
         assert.fail('a transactional receiver gets committed events only once'),
       async persistWithinTransaction(events, transaction) {
-        persisted.push({ events, finished: transaction.finished });
+        persisted.push({
+          events,
+          finished: (transaction as unknown as { finished?: string }).finished,
+        });
         for (const event of events) {
           await sequelize.query('INSERT INTO audit_copy (event_id) VALUES (?)', {
             replacements: [event.eventId],

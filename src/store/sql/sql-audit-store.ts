@@ -1,5 +1,7 @@
 import type { Options, Sequelize } from 'sequelize';
-import type { SequelizeLike, TransactionLike } from '../../sequelize/internal-types';
+import type { Transaction } from 'sequelize';
+import type { SequelizeLike } from '../../sequelize/internal-types';
+import { asTransactionLike } from '../../sequelize/public-transaction';
 import type { AuditEvent, AuditRecord } from '../../types';
 import type {
   AuditCheckpoint,
@@ -144,14 +146,16 @@ export class SqlAuditStore implements TransactionalAuditStore {
     return known;
   }
 
-  canJoin(transaction: TransactionLike): boolean {
-    return this.sequelize !== undefined && transaction.sequelize === this.sequelize;
+  canJoin(transaction: Transaction): boolean {
+    return (
+      this.sequelize !== undefined && asTransactionLike(transaction).sequelize === this.sequelize
+    );
   }
 
   async insertUnsealed(
     events: readonly AuditEvent[],
     stream: string,
-    transaction: TransactionLike,
+    transaction: Transaction,
   ): Promise<void> {
     this.requireWritable('insert records');
     if (events.length === 0) return;
@@ -159,19 +163,16 @@ export class SqlAuditStore implements TransactionalAuditStore {
     const rows = events.map((event) => ({ ...normalizeEvent(event), stream }));
     // PostgreSQL aborts the whole transaction on a failed statement: a savepoint keeps a
     // failed audit insert from failing the application's COMMIT.
+    const inTransaction = { type: 'RAW', transaction: asTransactionLike(transaction) };
     const savepoint = this.runner().family === 'postgres' ? this.runner().q('audit_insert') : '';
-    if (savepoint) await this.query(`SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
+    if (savepoint) await this.query(`SAVEPOINT ${savepoint}`, inTransaction);
     try {
-      for (const sql of this.insertSql(rows, 'seal')) {
-        await this.query(sql, { type: 'RAW', transaction });
-      }
+      for (const sql of this.insertSql(rows, 'seal')) await this.query(sql, inTransaction);
     } catch (error) {
-      if (savepoint) {
-        await this.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
-      }
+      if (savepoint) await this.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, inTransaction);
       throw error;
     }
-    if (savepoint) await this.query(`RELEASE SAVEPOINT ${savepoint}`, { type: 'RAW', transaction });
+    if (savepoint) await this.query(`RELEASE SAVEPOINT ${savepoint}`, inTransaction);
   }
 
   async unsealed(stream: string, limit: number): Promise<AuditEvent[]> {

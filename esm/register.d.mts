@@ -1,0 +1,2 @@
+// The one-flag start has no exports: importing it starts the SDK.
+export {};
