@@ -117,3 +117,76 @@ describeEachDialect('audit capture when its own reads fail', (db) => {
     );
   });
 });
+
+describeEachDialect('audit capture without the privilege to read what it writes', (db) => {
+  if (db.name !== 'postgres') return;
+  // A nested suite, so that its after hook closes the role's connections before the database is dropped.
+  describe('as a role with column privileges', () => {
+    const role = `audit_writer_${process.pid}`;
+    let owner: Sequelize;
+    let writer: Sequelize;
+    let Product: ModelStatic<Model>;
+    const collector = new AuditEventCollector();
+
+    before(async function () {
+      if (!db.url) this.skip();
+      collector.start();
+      owner = db.connect();
+      await owner.query(
+        'CREATE TABLE secrets (id SERIAL PRIMARY KEY, code VARCHAR(20), stock INTEGER, pin VARCHAR(8))',
+      );
+      await owner.query(
+        "INSERT INTO secrets (code, stock, pin) VALUES ('a', 1, '1234'), ('b', 2, '9999')",
+      );
+      await owner.query(`DROP ROLE IF EXISTS ${role}`);
+      await owner.query(`CREATE ROLE ${role} LOGIN`);
+      // The application may update stock by code, but never read the pin: a column privilege.
+      await owner.query(`GRANT SELECT (id, code, stock), UPDATE (stock) ON secrets TO ${role}`);
+      const url = new URL(db.url);
+      url.username = role;
+      const { Sequelize: SequelizeClass } = await import('sequelize');
+      writer = new SequelizeClass(url.toString(), { dialect: 'postgres', logging: false });
+      Product = writer.define(
+        'Secret',
+        { code: DataTypes.STRING, stock: DataTypes.INTEGER, pin: DataTypes.STRING },
+        { tableName: 'secrets', timestamps: false },
+      );
+    });
+    after(async () => {
+      collector.stop();
+      await writer?.close();
+      await owner?.query(`DROP TABLE IF EXISTS secrets`);
+      await owner?.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+      await owner?.query(`DROP ROLE IF EXISTS ${role}`);
+    });
+
+    it('keeps the transaction of a bulk update on a table with a column it may not read, and records its rows', async () => {
+      collector.reset();
+      await writer.transaction(async (transaction) => {
+        const [updated] = await Product.update(
+          { stock: 7 },
+          { where: { code: 'a' }, fields: ['stock'], transaction },
+        );
+        assert.equal(updated, 1);
+        await Product.update(
+          { stock: 8 },
+          { where: { code: 'b' }, fields: ['stock'], transaction },
+        );
+      });
+      const [[stocks]] = (await owner.query('SELECT sum(stock) AS total FROM secrets')) as [
+        Array<{ total: string }>,
+        unknown,
+      ];
+      assert.equal(Number(stocks.total), 15);
+      // The audit reads only the columns the role may read (the table description lists no
+      // others), so the rows are still recorded, without the pin.
+      assert.deepEqual(
+        collector.all().map((e) => [e.operation, e.granularity, e.before, e.after]),
+        [
+          ['update', 'row', { code: 'a', id: 1, stock: 1 }, { code: 'a', id: 1, stock: 7 }],
+          ['update', 'row', { code: 'b', id: 2, stock: 2 }, { code: 'b', id: 2, stock: 8 }],
+        ],
+      );
+    });
+  });
+});

@@ -47,7 +47,7 @@ describeEachStoreDialect('CLI read commands', (db) => {
         const { code, stdout } = await store.cli('--json', 'history', 'order_lines', ORDER_LINE);
         assert.equal(code, 0);
         const page = json<HistoryPage>(stdout);
-        assert.equal(page.recordId, '{"line":1,"orderId":42}');
+        assert.equal(page.recordId, '{"line":"1","orderId":"42"}');
         assert.deepEqual(
           page.versions.map((v) => [v.version, v.operation, v.actor?.id]),
           [

@@ -134,14 +134,14 @@ describe('AuditTrail over records', () => {
       const line = f.record({
         operation: 'insert',
         table: 'order_lines',
-        recordId: '{"line":2,"orderId":7}',
+        recordId: '{"line":"2","orderId":"7"}',
         after: { orderId: 7, line: 2, qty: 1 },
       });
       const { trail } = await trailOf([line]);
 
       const page = await trail.history('order_lines', { orderId: 7, line: 2 });
 
-      assert.equal(page.recordId, '{"line":2,"orderId":7}');
+      assert.equal(page.recordId, '{"line":"2","orderId":"7"}');
       assert.equal(page.versions.length, 1);
       assert.deepEqual(await trail.asOf('order_lines', { line: 2, orderId: 7 }, f.now), {
         orderId: 7,
