@@ -24,6 +24,7 @@ import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
 import { observeSettlement } from './observe-settlement';
+import { modelCallAttributes } from './orm-span';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
@@ -131,6 +132,7 @@ function spanAttributes(
 ): Attributes {
   const attributes: Attributes = {
     ...shared.span,
+    ...modelCallAttributes(call.modelCall),
     [ATTR_DB_QUERY_TEXT]: queryText(call, config, shared.connection),
   };
   if (config.captureParameters) {
