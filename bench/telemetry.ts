@@ -48,7 +48,7 @@ const NO_TELEMETRY: Telemetry = {
 export type BatchingMode = 'clock' | 'count';
 
 /** What a configuration installs; the instruction bench adds SDK-only floors and variants. */
-export type InstalledConfiguration = ConfigurationId | 'ours-one-span';
+export type InstalledConfiguration = ConfigurationId | 'ours-one-span' | 'ours-all-spans';
 
 const HELD = { delayMs: 1_000_000_000, queue: 1_000_000 };
 
@@ -56,7 +56,7 @@ export function installTelemetry(
   id: InstalledConfiguration,
   batching: BatchingMode = 'clock',
 ): Telemetry {
-  if (id !== 'ours-one-span' && isPlain(id)) return NO_TELEMETRY;
+  if (id !== 'ours-one-span' && id !== 'ours-all-spans' && isPlain(id)) return NO_TELEMETRY;
   const cleanups: Array<() => void> = [];
   const auditProcessor = id === 'ours-audit' ? createAuditProcessor(cleanups, batching) : undefined;
   const { NodeTracerProvider } = load<typeof SdkTraceNodeModule>('@opentelemetry/sdk-trace-node');
@@ -107,9 +107,9 @@ function createInstrumentation(
     );
     return new SequelizeInstrumentation();
   }
-  if (id === 'ours-tracing' || id === 'ours-audit' || id === 'ours-one-span') {
+  if (id in OURS_CONFIG) {
     const { SequelizeAuditInstrumentation } = oursModule();
-    return new SequelizeAuditInstrumentation(OURS_CONFIG[id]);
+    return new SequelizeAuditInstrumentation(OURS_CONFIG[id as keyof typeof OURS_CONFIG]);
   }
   return null;
 }
@@ -117,6 +117,7 @@ function createInstrumentation(
 const OURS_CONFIG = {
   'ours-tracing': { audit: { enabled: false } },
   'ours-one-span': { audit: { enabled: false }, ormSpans: false, transactionSpans: false },
+  'ours-all-spans': { audit: { enabled: false }, ormSpans: 'all' as const },
   'ours-audit': {},
 };
 

@@ -207,6 +207,10 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
         );
         return (name) => redactor.isRedacted(name);
       },
+      auditReads: (call) => {
+        const settings = resolveAuditSettings(config().audit, this._diag);
+        return settings.enabled && settings.auditsModel(call.model.name);
+      },
     });
     const audit = createAuditWiring({ tracer, config, diag: this._diag, meter: () => this.meter });
     this._chains = {

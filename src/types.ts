@@ -315,8 +315,18 @@ export interface SequelizeAuditInstrumentationConfig extends InstrumentationConf
   captureReturnedRows?: boolean;
   /** Only make query spans when a parent span is active. @default false */
   requireParentSpan?: boolean;
-  /** An INTERNAL span per model call (`User.update`). @default true */
-  ormSpans?: boolean;
+  /**
+   * INTERNAL spans for model calls (`User.findOrCreate`). `true`: only for calls that can issue
+   * several statements (`findOrCreate`, `findAndCountAll`, `separate` includes, writes with
+   * `include` or `individualHooks`, audited bulk writes, `sync`); a single-statement call
+   * (`findByPk`, `create`, `save`) makes its statement span only, which carries
+   * `sequelize.model.name` and `sequelize.method`. `'all'`: a span for every outermost model
+   * call. `false`: none.
+   * @default true
+   * @example
+   * new SequelizeAuditInstrumentation({ ormSpans: 'all' })
+   */
+  ormSpans?: boolean | 'all';
   /** An INTERNAL span per transaction. @default true */
   transactionSpans?: boolean;
   /** Suppress driver-level spans (pg, mysql2, ...) under our query spans. @default true */

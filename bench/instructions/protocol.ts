@@ -11,6 +11,7 @@ export const INSTRUCTION_CONFIGURATIONS = [
   'official',
   'ours-tracing',
   'ours-one-span',
+  'ours-all-spans',
   'ours-audit',
 ] as const;
 export type InstructionConfiguration = (typeof INSTRUCTION_CONFIGURATIONS)[number];

@@ -10,6 +10,7 @@ const LABELS: Record<InstructionConfiguration, string> = {
   official: 'official 0.15',
   'ours-tracing': 'ours: tracing (defaults)',
   'ours-one-span': 'ours: one span per statement',
+  'ours-all-spans': "ours: every span kind on (ormSpans: 'all')",
   'ours-audit': 'ours: tracing + audit + processor',
 };
 

@@ -2,7 +2,7 @@
  * npm run bench -- --instructions [--smoke]: instructions per operation, counted by valgrind.
  * See bench/README.md, "Instruction counts".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildSync } from 'esbuild';
@@ -93,9 +93,13 @@ function lengthsOf(weight: number, base: readonly number[]): number[] {
   return base.map((_, index) => Math.round(base[0] * weight) + index * step);
 }
 
-/** The child compiled once to one JavaScript file (packages left external), so that valgrind counts no TypeScript compiler. */
+/**
+ * The child compiled once to one JavaScript file (packages left external), so that valgrind
+ * counts no TypeScript compiler. One file per runner: runs started side by side (or from
+ * another checkout of the code) each count the code they were started with.
+ */
 function bundleChild(directory: string): string {
-  const outfile = join(directory, 'instructions-child.js');
+  const outfile = join(directory, `instructions-child-${process.pid}.js`);
   buildSync({
     entryPoints: [join(__dirname, 'child.ts')],
     outfile,
@@ -129,25 +133,32 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
       ),
   };
   const series: Series[] = [];
-  for (const name of workloadNames) {
-    const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
-    const lengths = lengthsOf(workload.weight, baseLengths);
-    // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
-    const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
-    for (const configuration of only) {
-      series.push(
-        await countSeries(
-          {
-            configuration,
-            workload: name,
-            warmUp,
-            lengths,
-            splitCallPath: configuration === 'ours-audit',
-          },
-          runner,
-        ),
-      );
+  async function countAll(into: Series[]): Promise<void> {
+    for (const name of workloadNames) {
+      const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
+      const lengths = lengthsOf(workload.weight, baseLengths);
+      // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
+      const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
+      for (const configuration of only) {
+        into.push(
+          await countSeries(
+            {
+              configuration,
+              workload: name,
+              warmUp,
+              lengths,
+              splitCallPath: configuration === 'ours-audit',
+            },
+            runner,
+          ),
+        );
+      }
     }
+  }
+  try {
+    await countAll(series);
+  } finally {
+    rmSync(runner.script, { force: true });
   }
   const report = renderInstructionReport(series, [
     ...describeEnvironment().map((line) => line.replace(/^- /, '')),

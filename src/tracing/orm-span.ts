@@ -15,6 +15,7 @@ import {
   ATTR_SEQUELIZE_MODEL,
 } from './span-attributes';
 import { tableNameOf } from '../sequelize/sql/statement-shape';
+import { mayIssueSeveralStatements } from './several-statements';
 import type { TransactionTracing } from './transaction-span';
 import type { TracingDeps } from './tracing-wiring';
 
@@ -70,9 +71,51 @@ function ormSpanTemplate(call: ModelCall): OrmSpanTemplate {
   return template;
 }
 
+/** What a statement span says of the model call it belongs to, when that call has no span. */
+const statementTemplates: Record<
+  ModelCall['kind'],
+  WeakMap<ModelCall['model'], Map<string, Readonly<Attributes>>>
+> = { static: new WeakMap(), instance: new WeakMap() };
+
+function statementTemplate(call: ModelCall): Readonly<Attributes> {
+  const byModel = statementTemplates[call.kind];
+  let byMethod = byModel.get(call.model);
+  if (!byMethod) {
+    byMethod = new Map();
+    byModel.set(call.model, byMethod);
+  }
+  let attributes = byMethod.get(call.method);
+  if (!attributes) {
+    attributes = Object.freeze({
+      [ATTR_SEQUELIZE_MODEL]: call.model.name,
+      [ATTR_SEQUELIZE_METHOD]: call.method,
+      [ATTR_SEQUELIZE_CALL_KIND]: call.kind,
+    });
+    byMethod.set(call.method, attributes);
+  }
+  return attributes;
+}
+
+/** The outermost model calls that have an ORM span. */
+const spannedCalls = new WeakSet<ModelCall>();
+
 /**
- * An INTERNAL span per outermost model call (`User.update`, `user.save`), active while the
- * call runs so its statements nest under it. Nested calls (`create` → `save`) make none.
+ * The `sequelize.*` attributes a statement of `modelCall` carries: those of the outermost
+ * model call (the application's call), unless that call has an ORM span that says them.
+ */
+export function modelCallAttributes(
+  modelCall: ModelCall | undefined,
+): Readonly<Attributes> | undefined {
+  if (!modelCall) return undefined;
+  let outermost = modelCall;
+  while (outermost.parent) outermost = outermost.parent;
+  return spannedCalls.has(outermost) ? undefined : statementTemplate(outermost);
+}
+
+/**
+ * An INTERNAL span per outermost model call that can issue several statements (`User.findOrCreate`,
+ * an audited `User.update`), or per every outermost call with `ormSpans: 'all'`; active while
+ * the call runs so its statements nest under it. Nested calls (`create` → `save`) make none.
  */
 export function createOrmSpanInterceptor(
   deps: TracingDeps,
@@ -84,11 +127,14 @@ export function createOrmSpanInterceptor(
     if (call.parent) return next();
     const config = deps.config();
     const active = context.active();
-    if (config.ormSpans === false || isTracingSuppressed(active)) return next();
+    const { ormSpans } = config;
+    if (ormSpans === false || isTracingSuppressed(active)) return next();
+    if (ormSpans !== 'all' && !mayIssueSeveralStatements(call, deps.auditReads)) return next();
     const parent = transactions.parentContext(active, transactionOfCall(call));
     if (config.requireParentSpan && !trace.getSpan(parent)) return next();
     const { name, attributes } = ormSpanTemplate(call);
     const span = deps.tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+    spannedCalls.add(call);
     const endSpan: SettlementObserver = (_result, error, failed) => {
       try {
         if (failed) recordFailure(span, error);

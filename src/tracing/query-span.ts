@@ -24,6 +24,7 @@ import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
 import { observeDownstream } from '../sequelize/interceptor-chain';
+import { modelCallAttributes } from './orm-span';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
@@ -98,6 +99,8 @@ interface ShapeAttributes {
   readonly span: Readonly<Attributes>;
   /** The metric attributes of a statement of this shape that succeeded. */
   readonly metric: Readonly<Attributes>;
+  /** `span` with a model call's attributes added, by model call: kept for shared shapes only. */
+  readonly withModelCall?: WeakMap<Readonly<Attributes>, Readonly<Attributes>>;
 }
 
 const attributesByShape = new WeakMap<StatementShape, ShapeAttributes>();
@@ -109,7 +112,26 @@ function describeShape(shape: StatementShape, connection: ConnectionInfo): Shape
     [ATTR_DB_QUERY_SUMMARY]: shape.summary,
   };
   if (shape.collection) span[ATTR_DB_COLLECTION_NAME] = shape.collection;
-  return { connection, span, metric: Object.freeze(metricAttributes(span)) };
+  const metric = Object.freeze(metricAttributes(span));
+  return shape.shared
+    ? { connection, span, metric, withModelCall: new WeakMap() }
+    : { connection, span, metric };
+}
+
+/**
+ * The attributes a statement starts from: those of its shape and, when its model call has no
+ * ORM span, the call's. Merged once per shape and model method, so that a statement copies
+ * one object (a fast clone) instead of spreading two.
+ */
+function baseAttributes(shared: ShapeAttributes, call: QueryCall): Readonly<Attributes> {
+  const ofModelCall = modelCallAttributes(call.modelCall);
+  if (!ofModelCall) return shared.span;
+  let merged = shared.withModelCall?.get(ofModelCall);
+  if (!merged) {
+    merged = { ...shared.span, ...ofModelCall };
+    shared.withModelCall?.set(ofModelCall, merged);
+  }
+  return merged;
 }
 
 /** Built once per shared shape and connection; anew for a shape read from the text. */
@@ -130,7 +152,7 @@ function spanAttributes(
   config: SequelizeAuditInstrumentationConfig,
 ): Attributes {
   const attributes: Attributes = {
-    ...shared.span,
+    ...baseAttributes(shared, call),
     [ATTR_DB_QUERY_TEXT]: queryText(call, config, shared.connection),
   };
   if (config.captureParameters) {

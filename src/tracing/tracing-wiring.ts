@@ -1,6 +1,6 @@
 import type { DiagLogger, Histogram, Tracer } from '@opentelemetry/api';
 import type { AsyncMethod } from '../sequelize/internal-types';
-import type { ModelCallInterceptor } from '../sequelize/model-call';
+import type { ModelCall, ModelCallInterceptor } from '../sequelize/model-call';
 import type { QueryInterceptor } from '../sequelize/query-call';
 import type { TransactionInterceptor } from '../sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
@@ -21,6 +21,11 @@ export interface TracingDeps {
    * (the audit redaction rules, handed in so that tracing does not depend on audit).
    */
   parameterRedaction(modelName: string | undefined): (name: string) => boolean;
+  /**
+   * Whether the audit side reads rows around this static write (pre-reads, reads back), which
+   * makes it a call of several statements that gets an ORM span.
+   */
+  auditReads(call: ModelCall): boolean;
 }
 
 /** The tracing interceptors (outermost) and the innermost driver-span suppression. */

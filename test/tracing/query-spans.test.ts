@@ -52,7 +52,10 @@ describeEachDialect('query and ORM spans', (db) => {
   });
 
   beforeEach(async () => {
-    configureInstrumentation({ audit: { enabled: false } });
+    // These tests are about what an ORM span and its statements hold, so every model call gets
+    // its ORM span here (`ormSpans: 'all'`, the shape from before single-statement calls lost
+    // theirs by default); the default shape is tested in orm-spans.test.ts.
+    configureInstrumentation({ audit: { enabled: false }, ormSpans: 'all' });
     await models.Order.destroy({ where: {} });
     await models.User.destroy({ where: {} });
     spanExporter.reset();
