@@ -50,6 +50,7 @@ function normalize(event: AuditEvent): Normalized {
   }
   normalized.after = after.value;
   normalized.before = before.value;
+  copyText(normalized, 'captureFallback', event.captureFallback);
   normalized.changedFields = (event.changedFields ?? []).map(String);
   normalized.dbSystem = String(event.dbSystem);
   normalized.eventId = String(event.eventId);
@@ -206,6 +207,7 @@ function normalizeMetadata(metadata: AuditEvent['metadata']): AuditEvent['metada
 }
 
 type OptionalText =
+  | 'captureFallback'
   | 'namespace'
   | 'model'
   | 'tenantId'

@@ -50,6 +50,12 @@ export const AUDIT_COLUMNS: readonly AuditColumn[] = [
   { name: 'outcome', kind: 'shortText', nullable: true, write: (r) => text(r.outcome) },
   { name: 'statement', kind: 'text', nullable: true, write: (r) => text(r.statement) },
   { name: 'affected_rows', kind: 'bigint', nullable: true, write: (r) => r.affectedRows ?? null },
+  {
+    name: 'capture_fallback',
+    kind: 'shortText',
+    nullable: true,
+    write: (r) => text(r.captureFallback),
+  },
   { name: 'metadata', kind: 'json', nullable: true, write: (r) => json(r.metadata) },
   { name: 'key_id', kind: 'shortText', nullable: true, write: (r) => text(r.keyId) },
 ];
@@ -104,6 +110,7 @@ export function rowToEvent(row: AuditRow): AuditEvent {
   if (row.affected_rows !== null && row.affected_rows !== undefined) {
     event.affectedRows = Number(row.affected_rows);
   }
+  assignText(event, 'captureFallback', row.capture_fallback);
   const metadata = sortedMetadata(parseJson(row.metadata) as AuditEvent['metadata'] | null);
   if (metadata) event.metadata = metadata;
   return event;

@@ -27,6 +27,25 @@ export function storeContract(openStore: (name: string) => Promise<AuditStore>):
     for (const record of read) assert.equal(hashRecord(record.prevHash, record), record.hash);
   });
 
+  it('keeps why a record is statement-level (audit.capture.fallback), inside the hash', async () => {
+    const store = await open('fallback');
+    const records = makeChain('s1', 2, undefined, {
+      granularity: 'statement',
+      recordId: null,
+      statement: 'UPDATE users SET name = ? WHERE id > ?',
+      affectedRows: 7,
+      captureFallback: 'pre_read_failed',
+    });
+    await store.append(records);
+    const read = await store.readStream('s1', 1, 100);
+    assert.deepEqual(
+      read.map((record) => record.captureFallback),
+      ['pre_read_failed', 'pre_read_failed'],
+    );
+    const { captureFallback: _dropped, ...without } = read[0];
+    assert.notEqual(hashRecord(without.prevHash, without), read[0].hash);
+  });
+
   it('ignores a record whose event id is already stored', async () => {
     const store = await open('idempotent');
     const records = makeChain('s1', 3);
