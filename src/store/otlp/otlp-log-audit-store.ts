@@ -7,6 +7,10 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import type { AuditRecord } from '../../types';
 import type { AuditCheckpoint, AuditStore, StreamHead } from '../audit-store';
 import { canonicalJson } from '../../canonical-json';
+import {
+  checkpointIntegrityAttributes,
+  recordIntegrityAttributes,
+} from '../../integrity/integrity-attributes';
 
 /** The resource the log records carry (the shape `ReadableLogRecord` expects). */
 export type AuditLogResource = ReadableLogRecord['resource'];
@@ -109,6 +113,7 @@ export class OtlpLogAuditStore implements AuditStore {
           [ATTR.stream]: checkpoint.stream,
           [ATTR.seq]: checkpoint.seq,
           [ATTR.hash]: checkpoint.hash,
+          ...checkpointIntegrityAttributes(checkpoint),
         },
       ),
     ]);
@@ -146,6 +151,7 @@ export class OtlpLogAuditStore implements AuditStore {
     if (record.recordId !== null) attributes[ATTR.recordId] = record.recordId;
     if (record.actor) attributes[ATTR.actorId] = record.actor.id;
     if (record.prevHash) attributes[ATTR.prevHash] = record.prevHash;
+    Object.assign(attributes, recordIntegrityAttributes(record));
     const logRecord = this.logRecord(
       Date.parse(record.occurredAt),
       'audit.record',
