@@ -8,6 +8,8 @@ import { signCheckpoint, streamOrigin } from '../integrity/checkpoint-note';
 import { CheckpointTree } from '../integrity/checkpoint-tree';
 import type { ResolvedIntegrity } from '../integrity/integrity-options';
 
+const MAX_UNPERSISTED_LEAVES = 1_000_000;
+
 /** The last link of a chain. */
 export interface ChainHead {
   seq: number;
@@ -31,7 +33,8 @@ export class ChainSealer {
   private ringPosition = 0;
   private key?: ChainKey;
   private readonly tree?: CheckpointTree;
-  private readonly leaves = new WeakMap<AuditRecord, Buffer>();
+  /** Leaves of records sealed but not yet persisted, by seq (a WeakMap costs the GC more). */
+  private readonly leaves = new Map<number, { hash: string; leaf: Buffer }>();
   private lastPublished = 0;
 
   constructor(
@@ -84,7 +87,11 @@ export class ChainSealer {
         this.key,
         this.tree !== undefined,
       );
-      if (this.tree) this.leaves.set(record, leaf);
+      if (this.tree) {
+        // Batches that never reach the store (quarantined) must not keep their leaves forever.
+        if (this.leaves.size >= MAX_UNPERSISTED_LEAVES) this.leaves.clear();
+        this.leaves.set(record.seq, { hash: record.hash, leaf });
+      }
       this.head = { seq: record.seq, hash: record.hash };
       records.push(record);
     }
@@ -121,7 +128,12 @@ export class ChainSealer {
     for (const record of records) {
       if (record.stream !== this.stream) continue;
       // A record sealed by an earlier run (replayed from the spool) has no leaf here yet.
-      this.tree.add(record.seq, this.leaves.get(record) ?? recordLeaf(record));
+      const sealed = this.leaves.get(record.seq);
+      this.leaves.delete(record.seq);
+      this.tree.add(
+        record.seq,
+        sealed && sealed.hash === record.hash ? sealed.leaf : recordLeaf(record),
+      );
     }
   }
 

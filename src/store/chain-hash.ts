@@ -7,13 +7,16 @@ import { leafHash } from '../integrity/merkle-hash';
 /*
  * The hash chain, in one place. Each record of a stream links to the one before it:
  *   hash = SHA-256( prevHash (hex, '' for the first record) || canonical JSON of the event )
- * or, with a chain key, HMAC-SHA-256(key, same input), and the record names the key's id.
+ * or, with a chain key, HMAC-SHA-256(key, prevHash || content) where content is the SHA-256
+ * (hex) of the canonical JSON of the event, and the record names the key's id.
  * The event content excludes the chain fields (stream, seq, prevHash, hash, keyId): order is
  * proven by the links, so a reordered, removed or inserted record breaks the link after it.
  *
  * Each record is also a leaf of its stream's Merkle tree (RFC 9162, leaf index seq - 1) over
- * the canonical JSON of { chain: { hash, keyId, prevHash, seq, stream }, event }, so that a
+ * the canonical JSON of { chain: { hash, keyId, prevHash, seq, stream }, content }, so that a
  * proof of inclusion binds the record's content and its place without needing the chain key.
+ * (The content digest is computed once per record and serves both, so the keyed chain and the
+ * tree cost about one more short hash per record than the plain chain.)
  */
 
 /** Where a record sits in its stream. */
@@ -105,25 +108,33 @@ function eventText({ event, ordered }: Normalized): string {
   return ordered ? JSON.stringify(event) : (canonicalJson(event) ?? '');
 }
 
-function chainHash(prevHash: string | null, text: string, key: ChainKey | undefined): string {
-  const input = (prevHash ?? '') + text;
-  return key ? crypto.createHmac('sha256', key.key).update(input).digest('hex') : sha256Hex(input);
+function chainHash(
+  prevHash: string | null,
+  text: string,
+  key: ChainKey | undefined,
+  content?: string,
+): string {
+  if (!key) return sha256Hex((prevHash ?? '') + text);
+  return crypto
+    .createHmac('sha256', key.key)
+    .update((prevHash ?? '') + (content ?? sha256Hex(text)))
+    .digest('hex');
 }
 
-/** The Merkle leaf hash of a record over its canonical text (see the header). */
-function leafOf(record: AuditRecord, text: string): Buffer {
+/** The Merkle leaf hash of a record over its content digest (see the header). */
+function leafOf(record: AuditRecord, content: string): Buffer {
   // Members in sorted order, so JSON.stringify gives their canonical text.
   const chain: Record<string, unknown> = { hash: record.hash };
   if (record.keyId !== undefined) chain.keyId = record.keyId;
   chain.prevHash = record.prevHash;
   chain.seq = record.seq;
   chain.stream = record.stream;
-  return leafHash(`{"chain":${JSON.stringify(chain)},"event":${text}}`);
+  return leafHash(`{"chain":${JSON.stringify(chain)},"content":"${content}"}`);
 }
 
 /** The Merkle leaf hash of a stored record. */
 export function recordLeaf(record: AuditRecord): Buffer {
-  return leafOf(record, eventText(normalize(record)));
+  return leafOf(record, sha256Hex(eventText(normalize(record))));
 }
 
 /** What a stored record's hash should be (with `key`, or plain SHA-256), and its leaf. */
@@ -132,7 +143,8 @@ export function recheckRecord(
   key: ChainKey | undefined,
 ): { hash: string; leaf: Buffer } {
   const text = eventText(normalize(record));
-  return { hash: chainHash(record.prevHash, text, key), leaf: leafOf(record, text) };
+  const content = sha256Hex(text);
+  return { hash: chainHash(record.prevHash, text, key, content), leaf: leafOf(record, content) };
 }
 
 /** A sealed record and its Merkle leaf hash. */
@@ -155,7 +167,8 @@ export function sealEventWithLeaf(
 ): SealedRecord {
   const normalized = normalize(event);
   const text = eventText(normalized);
-  const hash = chainHash(link.prevHash, text, key);
+  const content = key || withLeaf ? sha256Hex(text) : undefined;
+  const hash = chainHash(link.prevHash, text, key, content);
   // The normalized copy is ours: it becomes the record (one allocation less per record).
   const record: AuditRecord = Object.assign(normalized.event, {
     stream: link.stream,
@@ -164,7 +177,7 @@ export function sealEventWithLeaf(
     hash,
   });
   if (key) record.keyId = key.keyId;
-  return { record, leaf: withLeaf ? leafOf(record, text) : EMPTY_LEAF };
+  return { record, leaf: content && withLeaf ? leafOf(record, content) : EMPTY_LEAF };
 }
 
 const EMPTY_LEAF = Buffer.alloc(0);

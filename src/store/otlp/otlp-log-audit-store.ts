@@ -14,6 +14,10 @@ import type { AuditCheckpoint, AuditStore, StreamHead } from '../audit-store';
 import { canonicalJson } from '../../canonical-json';
 import { CollectingLogProcessor } from './collecting-log-processor';
 import { readStreamHeads, writeStreamHeads } from './stream-heads-file';
+import {
+  checkpointIntegrityAttributes,
+  recordIntegrityAttributes,
+} from '../../integrity/integrity-attributes';
 
 /** The resource the log records carry. */
 export type AuditLogResource = Resource;
@@ -158,6 +162,7 @@ export class OtlpLogAuditStore implements AuditStore {
           [ATTR.stream]: checkpoint.stream,
           [ATTR.seq]: checkpoint.seq,
           [ATTR.hash]: checkpoint.hash,
+          ...checkpointIntegrityAttributes(checkpoint),
         },
       ),
     ]);
@@ -196,6 +201,7 @@ export class OtlpLogAuditStore implements AuditStore {
     if (record.recordId !== null) attributes[ATTR.recordId] = record.recordId;
     if (record.actor) attributes[ATTR.actorId] = record.actor.id;
     if (record.prevHash) attributes[ATTR.prevHash] = record.prevHash;
+    Object.assign(attributes, recordIntegrityAttributes(record));
     const spanContext =
       record.traceId && record.spanId
         ? trace.setSpanContext(ROOT_CONTEXT, {
