@@ -116,7 +116,9 @@ export class ChainSealer {
         this.key,
         this.tree !== undefined,
       );
-      if (this.tree) this.leaves.set(record, leaf);
+      if (this.tree && stream === this.stream) {
+        this.leaves.set(record.seq, { hash: record.hash, leaf });
+      }
       head = { seq: record.seq, hash: record.hash };
       return record;
     });
