@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openAuditStore } from '../../src/store/open-store';
+import { tempDirectory } from '../processor/support/harness';
+import { makeChain } from '../store/support/events';
 import type { DialectFixture } from '../support/dialects';
 import { fillCliStore, withTable } from './support/cli-store';
 import type { CliStore } from './support/cli-store';
@@ -96,6 +99,39 @@ describeEachStoreDialect('CLI on an empty trail', (db) => {
       assert.match(result.stderr, /the audit trail in sql:audit_empty is empty/);
       assert.doesNotMatch(result.stdout, /ok/);
     }
+  });
+});
+
+describe('CLI read commands on JSONL files', () => {
+  const directory = tempDirectory('osa-cli-ro-jsonl-');
+  after(() => directory.remove());
+
+  it('exit 2 on a missing file in every read command, suggesting the trail beside it, and create nothing', async function () {
+    this.timeout(60_000);
+    const writer = await openAuditStore(`jsonl:${join(directory.path, 'audit.jsonl')}`);
+    await writer.append(makeChain('s', 2));
+    await writer.close();
+    const before = readdirSync(directory.path).sort();
+    const url = `jsonl:${join(directory.path, 'audti.jsonl')}`;
+    const results = await Promise.all(
+      READ_COMMANDS.map((args) => runCli(['--store', url, ...args])),
+    );
+    results.forEach((result, i) => {
+      assert.equal(result.code, 2, `${READ_COMMANDS[i].join(' ')}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /the audit file "audti\.jsonl" does not exist \(files in its directory: audit\.jsonl\); did you mean "audit\.jsonl"\?/,
+      );
+    });
+    writeFileSync(join(directory.path, 'empty.jsonl'), '');
+    const empty = await runCli([
+      '--store',
+      `jsonl:${join(directory.path, 'empty.jsonl')}`,
+      'verify',
+    ]);
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /is empty/);
+    assert.deepEqual(readdirSync(directory.path).sort(), [...before, 'empty.jsonl'].sort());
   });
 });
 
