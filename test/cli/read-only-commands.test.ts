@@ -54,13 +54,17 @@ describeEachStoreDialect('CLI read commands never create', (db) => {
     assert.ok(!tables.includes('nope') && !tables.includes('nope_checkpoints'), tables.join());
   });
 
-  it('suggests the stored table for a table name in the wrong case or misspelt', async () => {
+  it('suggests the stored table for a table name in the wrong case or misspelt', async function () {
+    this.timeout(240_000);
     const wrongCase = await store.cli('history', 'Orders', '42');
-    assert.equal(wrongCase.code, 2, wrongCase.stderr);
-    assert.match(
-      wrongCase.stderr,
-      /unknown table "Orders": the audit trail has no records for it; did you mean "orders"\? \(tables in the trail: order_lines, orders, users\)/,
-    );
+    const caseInsensitive = db.name === 'mariadb'; // its default collation ignores case
+    assert.equal(wrongCase.code, caseInsensitive ? 0 : 2, wrongCase.stderr);
+    if (!caseInsensitive) {
+      assert.match(
+        wrongCase.stderr,
+        /unknown table "Orders": the audit trail has no records for it; did you mean "orders"\? \(tables in the trail: order_lines, orders, users\)/,
+      );
+    }
     const misspelt = await store.cli('changes', '--table', 'ordres');
     assert.match(misspelt.stderr, /did you mean "orders"\?/);
     const table = await runCli(['--store', withTable(db.url, 'Audit_RO_cli'), 'verify']);
@@ -68,7 +72,7 @@ describeEachStoreDialect('CLI read commands never create', (db) => {
       // SQLite matches table names in any case: the trail is found.
       assert.equal(table.code, 0, table.stderr);
     } else {
-      assert.equal(table.code, 2);
+      assert.equal(table.code, 2, `${table.stdout}${table.stderr}`);
       assert.match(table.stderr, /did you mean "audit_ro_cli"\?/);
     }
   });
