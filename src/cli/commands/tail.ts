@@ -36,9 +36,7 @@ export function tailCommand(): Command {
       runWithStore(cmd, async (context) => {
         // Following an empty trail waits for its first record; a one-off look reports it.
         if (!options.follow) await requireRecords(context.store);
-        if (options.table !== undefined && !options.follow) {
-          await requireTable(context.store, options.table);
-        }
+        if (options.table !== undefined) await requireTable(context.store, options.table);
         const query = queryOf(options);
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
