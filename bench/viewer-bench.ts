@@ -25,6 +25,7 @@ interface BenchOptions {
   postgresUrl?: string;
   sqliteOnly: boolean;
   postgresOnly: boolean;
+  verify: boolean;
 }
 
 const DAY = 86_400_000;
@@ -80,11 +81,20 @@ async function timeOne(url: string): Promise<number> {
   return performance.now() - started;
 }
 
+async function timeVerify(base: string): Promise<string> {
+  const started = performance.now();
+  const response = await fetch(`${base}/api/verify`);
+  const verify = (await response.json()) as { ok: boolean; records: number };
+  const seconds = (performance.now() - started) / 1000;
+  return `GET /api/verify (walks all ${verify.records.toLocaleString('en-US')} records, ok: ${verify.ok}): ${seconds.toFixed(1)} s, once.\n`;
+}
+
 async function benchStore(
   label: string,
   store: AuditStore,
   total: number,
   rounds: number,
+  withVerify: boolean,
   afterFill?: () => Promise<void>,
 ): Promise<string> {
   try {
@@ -109,16 +119,11 @@ async function benchStore(
           `${(median / baseline).toFixed(1)}×`,
         ]);
       }
-      const verifyStarted = performance.now();
-      const verify = (await (await fetch(`${viewer.url}/api/verify`)).json()) as {
-        ok: boolean;
-        records: number;
-      };
-      const verifySeconds = (performance.now() - verifyStarted) / 1000;
+      const verifyLine = withVerify ? await timeVerify(viewer.url) : '';
       const headers = ['page or API call', 'median ms', 'p99 ms', '× baseline'];
       return (
         `### ${label}, ${total.toLocaleString('en-US')} records, ${rounds} rounds\n\n${markdownTable(headers, rows)}\n\n` +
-        `GET /api/verify (walks all ${verify.records.toLocaleString('en-US')} records, ok: ${verify.ok}): ${verifySeconds.toFixed(1)} s, once.\n`
+        verifyLine
       );
     } finally {
       await viewer.close();
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
     .option('--postgres-url <url>', 'PostgreSQL server for a second run')
     .option('--sqlite-only', 'skip PostgreSQL', false)
     .option('--postgres-only', 'skip SQLite', false)
+    .option('--no-verify', 'skip the one GET /api/verify over the whole trail')
     .parse()
     .opts<BenchOptions>();
   const tmp = join(__dirname, '.tmp');
@@ -148,6 +154,7 @@ async function main(): Promise<void> {
         new SqlAuditStore({ url: `sqlite:${file}` }),
         options.records,
         options.rounds,
+        options.verify,
       ),
     );
   }
@@ -165,6 +172,7 @@ async function main(): Promise<void> {
           new SqlAuditStore({ url: database.url }),
           options.records,
           options.rounds,
+          options.verify,
           analyze,
         ),
       );

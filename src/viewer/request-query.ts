@@ -142,15 +142,17 @@ export async function requireTable(store: AuditStore, table: string): Promise<vo
   if (!any) throw notFound(`unknown table "${table}": the audit trail has no records for it`);
 }
 
-/** A 404 with the reason when the trail has no record of the row. */
+/** A 404 with the reason when the trail has no record of the row (or of its table). */
 export async function requireRow(
   store: AuditStore,
   table: string,
   recordId: string,
 ): Promise<void> {
-  await requireTable(store, table);
+  // The row first: its index lookup is cheap; the table check only runs on a miss.
   const [any] = await store.find({ table, recordId }, { limit: 1 });
-  if (!any) throw notFound(`no audit records for ${table}#${recordId}`);
+  if (any) return;
+  await requireTable(store, table);
+  throw notFound(`no audit records for ${table}#${recordId}`);
 }
 
 export function positiveIntOf(name: string, text: string): number {

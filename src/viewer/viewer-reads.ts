@@ -15,11 +15,15 @@ export async function searchRecords(
   trail: AuditTrail,
   search: SearchRequest,
 ): Promise<ChangesPage> {
-  if (search.query.table !== undefined) await requireTable(trail.store, search.query.table);
-  return trail.changes(
+  const page = await trail.changes(
     { ...search.query, order: 'desc' },
     { limit: search.limit, pageToken: search.pageToken },
   );
+  // Only when nothing matched: is it the table that is unknown? (a lookup the store may sort)
+  if (page.records.length === 0 && search.query.table !== undefined) {
+    await requireTable(trail.store, search.query.table);
+  }
+  return page;
 }
 
 export async function rowHistory(
