@@ -143,6 +143,12 @@ function installedDependencies(
   writeFileSync(join(staging, 'node_modules', '.complete'), new Date().toISOString());
   rmSync(ready, { recursive: true, force: true });
   renameSync(staging, ready);
+  // Installs of older pinned sets are not needed any more.
+  for (const entry of readdirSync(home)) {
+    if (entry !== key && !entry.includes('-staging-')) {
+      rmSync(join(home, entry), { recursive: true, force: true });
+    }
+  }
   return join(ready, 'node_modules');
 }
 
