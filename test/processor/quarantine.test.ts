@@ -71,6 +71,9 @@ describeEachDialect('AuditSpanProcessor with records the store rejects for good'
     const quarantined = (await readQuarantine(directory).catch(() => [])).map(
       (e) => e.event.eventId,
     );
+    process.stdout.write(
+      `      (${stored.length} of 21 stored, ${quarantined.length} quarantined)\n`,
+    );
     assert.equal(
       new Set([...stored, ...quarantined]).size,
       21,

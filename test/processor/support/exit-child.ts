@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     logging: false,
   });
   const store = new SqlAuditStore({ sequelize, table: 'audit_exit' });
-  const processor = new AuditSpanProcessor({ store, streamId, spool: { directory: spoolDirectory } });
+  const processor = new AuditSpanProcessor({
+    store,
+    streamId,
+    spool: { directory: spoolDirectory },
+  });
   // As with the Node SDK: a provider (and its context manager) holding the processor.
   const provider = new NodeTracerProvider({ spanProcessors: [processor] });
   provider.register();
