@@ -44,6 +44,22 @@ describe('AuditSpanProcessor in a process that ends by itself', function () {
     assert.equal(await storedOf(url, 'return'), 8);
   });
 
+  it('records each model write once, at row level, when no context manager is registered', async () => {
+    const url = `sqlite:${join(directory.path, 'no-context.sqlite')}`;
+    const run = await runChild(url, 'no-context-manager', join(directory.path, 'spool'));
+    assert.deepEqual([run.code, run.signal], [0, null], run.stderr);
+    const store = new SqlAuditStore({ url, table: 'audit_exit' });
+    try {
+      const records = await store.readStream('no-context-manager', 1, 100);
+      assert.deepEqual(
+        records.map((record) => `${record.operation} ${record.granularity}`),
+        Array.from({ length: 8 }, () => 'insert row'),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps the exit code the script set', async () => {
     const url = `sqlite:${join(directory.path, 'code.sqlite')}`;
     const run = await runChild(url, 'exit-code', join(directory.path, 'spool'));

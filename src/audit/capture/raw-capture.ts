@@ -21,11 +21,18 @@ const OPERATION_BY_VERB: Readonly<Record<string, AuditOperation>> = {
 
 /**
  * Whether a query is a write of Sequelize's own model machinery (recorded per row by the
- * model capture): issued inside a model call with a query type other than RAW. A raw query
- * run by application code inside a model hook is still recorded.
+ * model capture): a query type other than RAW, issued inside a model call, or carrying the
+ * model or instance that Sequelize passes with its own statements (this also holds without a
+ * context manager, where the model call is not visible here). A raw query run by application
+ * code inside a model hook is still recorded.
  */
 function isModelIssued(call: QueryCall): boolean {
-  return call.modelCall !== undefined && (call.options.type ?? 'RAW') !== 'RAW';
+  if ((call.options.type ?? 'RAW') === 'RAW') return false;
+  return (
+    call.modelCall !== undefined ||
+    call.options.instance !== undefined ||
+    call.options.model !== undefined
+  );
 }
 
 /** A raw write statement: its audit operation and its table, or undefined for anything else. */

@@ -4,7 +4,9 @@
  * argv: <sqlite url> <how: return | exit-code | signal> <spoolDirectory> <streamId>
  * - return: main() returns, the event loop empties;
  * - exit-code: the same with process.exitCode = 3;
- * - signal: it sends itself SIGTERM (no handler of its own) and would otherwise idle for 20 s.
+ * - signal: it sends itself SIGTERM (no handler of its own) and would otherwise idle for 20 s;
+ * - no-context-manager: as `return`, with the provider never registered globally, so there is
+ *   no context manager (as in an application that wires a provider by hand).
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AuditSpanProcessor, SequelizeAuditInstrumentation, SqlAuditStore } from '../../../src';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   });
   // As with the Node SDK: a provider (and its context manager) holding the processor.
   const provider = new NodeTracerProvider({ spanProcessors: [processor] });
-  provider.register();
+  if (how !== 'no-context-manager') provider.register();
   instrumentation.setTracerProvider(provider);
   const Job = sequelize.define('ExitJob', { name: DataTypes.STRING }, { tableName: 'exit_jobs' });
   await Job.sync();
