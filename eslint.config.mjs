@@ -11,7 +11,7 @@ function layer(files, forbidden) {
 }
 
 export default tseslint.config(
-  { ignores: ['build/', 'node_modules/', 'coverage/', 'bench/.tmp/'] },
+  { ignores: ['build/', 'node_modules/', 'coverage/', 'bench/.tmp/', '.ci-work/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -45,9 +45,10 @@ cat > tsconfig.json <<JSON
 JSON
 
 step "install the tarball with its declared dependencies and peers"
-# sqlite3 is the application's driver, not ours: linked from the repository's built copy
-# rather than compiled again.
-npm install --no-audit --no-fund --loglevel=error "$TARBALL" sequelize "$REPO/node_modules/sqlite3"
+npm install --no-audit --no-fund --loglevel=error "$TARBALL" sequelize
+# sqlite3 is the application's driver, not ours: linked to the repository's built copy (a
+# symlink npm never sees, so it neither compiles it again nor touches the original).
+ln -s "$REPO/node_modules/sqlite3" node_modules/sqlite3
 for package in @opentelemetry/sdk-node @opentelemetry/sdk-trace-base @opentelemetry/sdk-trace @opentelemetry/instrumentation; do
   copies="$(npm ls --all --parseable "$package" 2>/dev/null | grep -c "node_modules/$package\$" || true)"
   echo "   $package: $copies cop$([ "$copies" = 1 ] && echo y || echo ies)"

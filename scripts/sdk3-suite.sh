@@ -32,6 +32,8 @@ mkdir -p "$COPY"
 git ls-files -z --cached --others --exclude-standard | rsync -a --from0 --files-from=- ./ "$COPY/"
 node scripts/sdk3/sdk3-package.js "$COPY/package.json"
 rm -f "$COPY/package-lock.json"
+# the link to the main copy's sqlite3 goes before npm sees it (it would prune through it)
+rm -f "$COPY/node_modules/sqlite3"
 (cd "$COPY" && npm install --no-audit --no-fund --loglevel=error)
 mkdir -p "$COPY/node_modules/@opentelemetry/sdk-trace-base" "$COPY/node_modules/@opentelemetry/sdk-trace-node"
 for name in sdk-trace-base sdk-trace-node; do

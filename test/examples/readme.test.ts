@@ -52,7 +52,10 @@ describe('README.md code blocks', function () {
   }
 
   it(`has program blocks, each runnable or marked ${SKIP_MARKER}`, () => {
-    assert.ok(blocks.filter((block) => !block.skipped).length >= 2, 'no runnable block found');
+    assert.ok(
+      blocks.some((block) => !block.skipped),
+      'no runnable block found',
+    );
   });
 
   for (const block of blocks.filter((candidate) => !candidate.skipped)) {
