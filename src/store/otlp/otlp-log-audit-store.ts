@@ -5,14 +5,14 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { defaultResource, detectResources, envDetector } from '@opentelemetry/resources';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import type { AuditRecord } from '../../types';
 import type { AuditCheckpoint, AuditStore, StreamHead } from '../audit-store';
 import { canonicalJson } from '../../canonical-json';
 import { CollectingLogProcessor } from './collecting-log-processor';
+import { loadLogsSdk } from './logs-sdk';
 import { readStreamHeads, writeStreamHeads } from './stream-heads-file';
 import {
   checkpointIntegrityAttributes,
@@ -87,7 +87,9 @@ export class OtlpLogAuditStore implements AuditStore {
       throw new Error('OtlpLogAuditStore: `exporter` is required, e.g. new OTLPLogExporter()');
     this.exporter = options.exporter;
     this.stateFile = options.stateFile;
-    this.provider = new LoggerProvider({
+    const { resources, sdkLogs } = loadLogsSdk();
+    const { defaultResource, detectResources, envDetector } = resources;
+    this.provider = new sdkLogs.LoggerProvider({
       resource:
         options.resource ?? defaultResource().merge(detectResources({ detectors: [envDetector] })),
       processors: [this.collector],
