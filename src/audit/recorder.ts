@@ -3,6 +3,7 @@ import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { TransactionLike } from '../sequelize/internal-types';
 import type { AuditSettings } from './audit-settings';
 import { getAuditContext } from './context';
+import { statementSpanOfActiveCall } from './statement-span';
 import { isoStringOf } from './iso-time';
 import { emitAuditEvents } from './emitter';
 import { FallbackReporter } from './fallback-reporter';
@@ -48,13 +49,15 @@ export class AuditRecorder {
   /** The origin of a change happening now, in the current async context. */
   originNow(transaction: TransactionLike | undefined): CaptureOrigin {
     const active = context.active();
-    const spanContext = trace.getSpan(active)?.spanContext();
+    const activeSpan = trace.getSpan(active)?.spanContext();
+    const spanContext =
+      activeSpan && trace.isSpanContextValid(activeSpan) ? activeSpan : statementSpanOfActiveCall();
     const occurredAtMs = Date.now();
     return {
       occurredAt: isoStringOf(occurredAtMs),
       occurredAtMs,
       auditContext: getAuditContext(active),
-      spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined,
+      spanContext,
       transactionId: transaction?.id,
     };
   }

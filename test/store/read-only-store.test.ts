@@ -42,7 +42,11 @@ describeEachDialect('a SQL store opened read-only', (db) => {
   it('reads and verifies an existing trail but refuses every write', async () => {
     const trail = await AuditTrail.open(withTable(db.url, 'audit_ro'));
     try {
-      assert.deepEqual(await trail.verify(), { ok: true, streams: 1, records: 3 });
+      const verified = await trail.verify();
+      assert.deepEqual(
+        { ok: verified.ok, streams: verified.streams, records: verified.records },
+        { ok: true, streams: 1, records: 3 },
+      );
       await assert.rejects(trail.store.append(makeChain('t', 1)), /opened read-only/);
       await assert.rejects(trail.store.prune(new Date()), /opened read-only/);
       await assert.rejects(

@@ -1,6 +1,7 @@
 import { isAuditStoreQuery } from '../../sequelize/query-call';
 import type { QueryInterceptor } from '../../sequelize/query-call';
 import type { AuditRecorder } from '../recorder';
+import { noteStatementSpan } from '../statement-span';
 import { isAuditSuppressed } from '../suppression';
 import { captureRawWrite, rawWriteOf } from './raw-capture';
 import { noteWrittenValues } from './written-values';
@@ -14,7 +15,10 @@ export function createQueryInterceptor(recorder: AuditRecorder): QueryIntercepto
   return (call, next) => {
     const settings = recorder.settings;
     if (!settings.enabled || isAuditSuppressed()) return next();
-    if (call.modelCall !== undefined) noteWrittenValues(call);
+    if (call.modelCall !== undefined) {
+      noteWrittenValues(call);
+      noteStatementSpan(call.modelCall);
+    }
     if (!settings.rawQueries || isAuditStoreQuery(call.options)) return next();
     const write = rawWriteOf(call);
     if (!write) return next();
