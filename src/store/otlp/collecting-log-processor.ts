@@ -1,4 +1,8 @@
-import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type {
+  LogRecordProcessor,
+  ReadableLogRecord,
+  ReadWriteLogRecord,
+} from '@opentelemetry/sdk-logs';
 
 /**
  * A log record processor that only keeps what the SDK's logger emits, so that the store can
@@ -6,9 +10,9 @@ import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opent
  * export each batch itself and learn whether it was written.
  */
 export class CollectingLogProcessor implements LogRecordProcessor {
-  private collected: SdkLogRecord[] = [];
+  private collected: ReadWriteLogRecord[] = [];
 
-  onEmit(logRecord: SdkLogRecord): void {
+  onEmit(logRecord: ReadWriteLogRecord): void {
     this.collected.push(logRecord);
   }
 

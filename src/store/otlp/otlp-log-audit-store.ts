@@ -1,6 +1,6 @@
-import type { Attributes, Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import type { Logger } from '@opentelemetry/api-logs';
+import type { LogAttributes, Logger } from '@opentelemetry/api-logs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
@@ -192,7 +192,7 @@ export class OtlpLogAuditStore implements AuditStore {
   }
 
   private toLogRecord(record: AuditRecord): ReadableLogRecord {
-    const attributes: Attributes = {
+    const attributes: LogAttributes = {
       [ATTR.eventId]: record.eventId,
       [ATTR.operation]: record.operation,
       [ATTR.table]: record.table,
@@ -226,7 +226,7 @@ export class OtlpLogAuditStore implements AuditStore {
     millis: number,
     eventName: string,
     body: string,
-    attributes: Attributes,
+    attributes: LogAttributes,
     context: Context = ROOT_CONTEXT,
   ): ReadableLogRecord {
     this.logger.emit({
