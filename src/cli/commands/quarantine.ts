@@ -95,23 +95,28 @@ function retryCommand(): Command {
     .option('--stream <id>', 'the chain the retried records go to (default: a new one)')
     .action(async (options: SpoolOptions & { stream?: string }, command: Command) => {
       await requireDirectory(options.spool);
-      await runWithStore(command, async ({ store, out }) => {
-        const retry = new Retry(store, options.stream ?? `quarantine-retry-${defaultStreamId()}`);
-        await retry.start();
-        for (const file of await quarantineFiles(options.spool)) {
-          await rewriteQuarantine(file, (entry) => retry.keep(entry));
-        }
-        await out.line(
-          `${retry.written} record${retry.written === 1 ? '' : 's'} written to stream ${retry.stream}, ${retry.rejected.length} still rejected`,
-        );
-        for (const { eventId, message } of retry.rejected) out.note(`  ${eventId}: ${message}`);
-        if (retry.rejected.length > 0) {
-          throw new CliError(
-            `${retry.rejected.length} records are still rejected by the store and stay in quarantine; fix the cause and retry`,
-            EXIT.failure,
+      await runWithStore(
+        command,
+        async ({ store, out }) => {
+          const retry = new Retry(store, options.stream ?? `quarantine-retry-${defaultStreamId()}`);
+          await retry.start();
+          for (const file of await quarantineFiles(options.spool)) {
+            await rewriteQuarantine(file, (entry) => retry.keep(entry));
+          }
+          await out.line(
+            `${retry.written} record${retry.written === 1 ? '' : 's'} written to stream ${retry.stream}, ${retry.rejected.length} still rejected`,
           );
-        }
-      });
+          for (const { eventId, message } of retry.rejected) out.note(`  ${eventId}: ${message}`);
+          if (retry.rejected.length > 0) {
+            throw new CliError(
+              `${retry.rejected.length} records are still rejected by the store and stay in quarantine; fix the cause and retry`,
+              EXIT.failure,
+            );
+          }
+        },
+        // Retried records go into an existing trail: written, never created.
+        { access: 'write' },
+      );
     });
 }
 
