@@ -34,25 +34,7 @@ export function canonicalJson(value: unknown): string | undefined {
 
 /** True for JSON data in any key order: nothing `toPlainJson` would have to map. */
 function isPlainData(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object': {
-      if (value === null) return true;
-      if (Array.isArray(value)) return value.every(isPlainData);
-      const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) return false;
-      for (const key in value) {
-        if (!isPlainData((value as Record<string, unknown>)[key])) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
+  return isJsonData(value, false);
 }
 
 /** `value` with what JSON cannot hold mapped to what it can (see the header); undefined for nothing. */
@@ -92,6 +74,11 @@ function plainObject(record: Record<string, unknown>): Record<string, unknown> {
  * so objects with them usually fail the check and take the slow path.)
  */
 export function isCanonicalOrdered(value: unknown): boolean {
+  return isJsonData(value, true);
+}
+
+/** Plain JSON data (see `isCanonicalOrdered`); with `sorted`, object keys in code-unit order too. */
+function isJsonData(value: unknown, sorted: boolean): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -100,20 +87,20 @@ export function isCanonicalOrdered(value: unknown): boolean {
       return Number.isFinite(value);
     case 'object':
       if (value === null) return true;
-      if (Array.isArray(value)) return value.every(isCanonicalOrdered);
-      return isCanonicalObject(value);
+      if (Array.isArray(value)) return value.every((item) => isJsonData(item, sorted));
+      return isJsonObject(value, sorted);
     default:
       return false;
   }
 }
 
-function isCanonicalObject(value: object): boolean {
+function isJsonObject(value: object, sorted: boolean): boolean {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
   let previous: string | undefined;
   for (const key in value) {
-    if (previous !== undefined && !(previous < key)) return false;
-    if (!isCanonicalOrdered((value as Record<string, unknown>)[key])) return false;
+    if (sorted && previous !== undefined && !(previous < key)) return false;
+    if (!isJsonData((value as Record<string, unknown>)[key], sorted)) return false;
     previous = key;
   }
   return true;
