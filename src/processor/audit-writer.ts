@@ -5,8 +5,8 @@ import { fsyncSync } from 'node:fs';
 import { isTransactionalStore } from '../store/audit-store';
 import type { AuditCheckpoint } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
-import type { ChainHead } from './chain-sealer';
 import { ChainSealer } from './chain-sealer';
+import { GapRechainer } from './gap-rechainer';
 import { withDeadline } from './deadline';
 import type { BoundedQueue } from './event-queue';
 import type { WriteUnit } from './poison-isolation';
@@ -50,8 +50,7 @@ export class AuditWriter {
   readonly sealer: ChainSealer;
   private readonly spools = new SpoolSet();
   private readonly quarantine: QuarantineKeeper;
-  /** Per stream that lost a record to quarantine: the link the next record must follow. */
-  private readonly rechainHeads = new Map<string, ChainHead>();
+  private readonly gaps: GapRechainer;
   private ready = false;
   private readyAttempt = 0;
   private readyRetryAt = 0;
@@ -75,6 +74,7 @@ export class AuditWriter {
     private readonly diag: DiagLogger,
   ) {
     this.sealer = new ChainSealer(options.streamId, undefined, options.integrity, diag);
+    this.gaps = new GapRechainer(this.sealer);
     this.quarantine = new QuarantineKeeper(options, metrics, diag);
   }
 
@@ -258,16 +258,13 @@ export class AuditWriter {
 
   /** Writes a unit, quarantining what the store rejects for good; `unit.records` keeps what is left. */
   private async writeUnit(unit: WriteUnit): Promise<void> {
-    unit.records = this.rechain(unit.records);
+    unit.records = this.gaps.rechain(unit.records);
     await writeAroundPoison(unit, {
       write: (records) => this.storeWrite(records),
       quarantine: (record, error) => this.quarantine.keep(record, error),
       closeGap: (quarantined, rest) => {
-        this.rechainHeads.set(quarantined.stream, {
-          seq: quarantined.seq - 1,
-          hash: quarantined.prevHash,
-        });
-        return this.rechain(rest);
+        this.gaps.closeGapAt(quarantined);
+        return this.gaps.rechain(rest);
       },
     });
     if (
@@ -292,49 +289,12 @@ export class AuditWriter {
     this.storeAttempt = 0;
     this.sinceCheckpoint += records.length;
     this.sealer.persisted(records);
+    this.gaps.persisted(records);
     for (const record of records) {
       if (record.stream === this.sealer.stream) {
         this.persistedHead = { seq: record.seq, hash: record.hash };
       }
-      const expected = this.rechainHeads.get(record.stream);
-      if (expected && record.seq > expected.seq) {
-        this.rechainHeads.set(record.stream, { seq: record.seq, hash: record.hash });
-      }
     }
-  }
-
-  /**
-   * Records of a stream that lost one to quarantine, sealed (in the pipeline, in the spool)
-   * before the gap was closed, are sealed again after the link they must follow. When they
-   * were this writer's newest, its sealer goes on after them.
-   */
-  private rechain(records: AuditRecord[]): AuditRecord[] {
-    let result = records;
-    for (const [stream, head] of this.rechainHeads) {
-      const positions: number[] = [];
-      for (let i = 0; i < result.length; i += 1) {
-        // Records at or before the link were written already (a retry sends them again).
-        if (result[i].stream === stream && result[i].seq > head.seq) positions.push(i);
-      }
-      if (positions.length === 0) continue;
-      const first = result[positions[0]];
-      if (first.seq === head.seq + 1 && first.prevHash === head.hash) continue;
-      const stale = positions.map((i) => result[i]);
-      const resealed = this.sealer.resealAfter(stream, head, stale);
-      result = [...result];
-      positions.forEach((position, k) => (result[position] = resealed[k]));
-      const newest = this.sealer.current();
-      const lastStale = stale[stale.length - 1];
-      if (
-        stream === this.sealer.stream &&
-        newest.seq === lastStale.seq &&
-        newest.hash === lastStale.hash
-      ) {
-        const last = resealed[resealed.length - 1];
-        this.sealer.rewind({ seq: last.seq, hash: last.hash });
-      }
-    }
-    return result;
   }
 
   private storeFailed(): void {
