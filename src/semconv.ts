@@ -39,3 +39,10 @@ export const METRIC_AUDIT_CAPTURE_FALLBACKS = 'audit.capture.fallbacks';
 
 /** What a redacted value holds in `audit.before`/`audit.after` and in masked query parameters. */
 export const REDACTED_MARKER = '[REDACTED]';
+
+/** The data subject of a record with personal fields (`audit.models.X.subject`). */
+export const ATTR_AUDIT_SUBJECT_ID = 'audit.subject.id';
+/** Names of the personal fields of a record; their values are never exported on spans. */
+export const ATTR_AUDIT_PERSONAL_FIELDS = 'audit.personal_fields';
+/** Records whose subject resolver threw or returned nothing (personal values masked). */
+export const METRIC_AUDIT_SUBJECT_UNRESOLVED = 'audit.personal.subject_unresolved';

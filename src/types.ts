@@ -6,7 +6,15 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
  * What happened to the row. `unknown`: a statement-level record of a raw write whose kind the
  * text does not tell (a `CALL`, an `EXEC`, several different statements in one string).
  */
-export type AuditOperation = 'insert' | 'update' | 'delete' | 'soft_delete' | 'restore' | 'unknown';
+export type AuditOperation =
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'soft_delete'
+  | 'restore'
+  | 'unknown'
+  /** A data subject's personal values were erased (`trail.erase`); carries no personal data. */
+  | 'erasure';
 
 /** `row`: one record per changed row; `statement`: one record for a whole statement. */
 export type AuditGranularity = 'row' | 'statement';
@@ -103,6 +111,17 @@ export interface AuditEvent {
    * `cascade`, `cascade_read_failed`, `unrecognized_write`.
    */
   captureFallback?: string;
+  /**
+   * The data subject this record is about (`audit.models.X.subject`), as text. Present when
+   * the model declares personal fields.
+   */
+  subjectId?: string;
+  /**
+   * The fields of `before` / `after` that hold personal data of `subjectId` (sorted). With
+   * `encryption` on the processor their values are stored encrypted (see the README,
+   * "Compliance"); `"[ERASED]"` after `trail.erase`, `"[ENCRYPTED]"` when read without the key.
+   */
+  personalFields?: string[];
 }
 
 /** An audit event as persisted: with its place in its writer's hash chain. */
@@ -241,6 +260,25 @@ export interface ModelAuditOptions {
    * @example onlyOperations: ['delete', 'soft_delete']
    */
   onlyOperations?: AuditOperation[];
+  /**
+   * Fields that hold personal data of the row's data subject. They never appear in clear on
+   * exported spans, and with `encryption` on the `AuditSpanProcessor` they are stored
+   * encrypted with a key per subject, so `trail.erase(subjectId)` can erase them for good
+   * while the chain still verifies. Needs `subject`.
+   * @default []
+   * @example personal: ['email', 'name']
+   */
+  personal?: string[];
+  /**
+   * The data subject of a row: its id, from the row's values (before a delete, after
+   * otherwise). A resolver that throws or returns nothing makes the record's subject
+   * `"unresolved"` (counted in `audit.personal.subject_unresolved`); its personal values are
+   * still never exported on spans.
+   * @default undefined (required when `personal` is set)
+   * @example subject: (row) => row.id            // the User model
+   * @example subject: (row) => row.userId        // an Address of a user
+   */
+  subject?: (row: Readonly<Record<string, unknown>>) => string | number | null | undefined;
 }
 
 /** Audit configuration. */
@@ -296,6 +334,15 @@ export interface AuditConfig {
    * @example ignoreChangesTo: ['updatedAt']
    */
   ignoreChangesTo?: string[];
+  /**
+   * How long records of each table are kept, applied by `otel-sequelize-audit prune` (and
+   * `pruneByRetention`): a number and a unit, `d` days, `w` weeks, `m` months (30 days) or
+   * `y` years (365 days). Tables not listed are kept until a `prune --before`. Records under a
+   * legal hold are never pruned. The instrumentation does not prune by itself.
+   * @default {}
+   * @example retention: { sessions: '90d', orders: '7y' }
+   */
+  retention?: Record<string, string>;
 }
 
 /**

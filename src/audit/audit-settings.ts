@@ -1,5 +1,7 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { AuditConfig, ModelAuditOptions } from '../types';
+import { personalRulesOf } from './personal-data';
+import type { PersonalRules } from './personal-data';
 import { DEFAULT_REDACTED_FIELDS, FieldRedactor } from './redaction';
 
 /** The audit configuration with every default applied, resolved once per config object. */
@@ -15,6 +17,8 @@ export interface AuditSettings {
   auditsModel(modelName: string): boolean;
   /** The field rules of one model. */
   fieldsOf(modelName: string): ModelFieldRules;
+  /** The personal fields and subject resolver of one model; undefined when it has none. */
+  personalOf(modelName: string): PersonalRules | undefined;
 }
 
 /** Which fields of one model are kept and which are redacted. */
@@ -78,6 +82,7 @@ function buildSettings(config: AuditConfig, diag: DiagLogger): AuditSettings {
       }
       return rules;
     },
+    personalOf: (modelName) => personalRulesOf(perModel[modelName]),
   };
 }
 

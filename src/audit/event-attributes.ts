@@ -17,11 +17,13 @@ import {
   ATTR_AUDIT_OCCURRED_AT,
   ATTR_AUDIT_OPERATION,
   ATTR_AUDIT_OUTCOME,
+  ATTR_AUDIT_PERSONAL_FIELDS,
   ATTR_AUDIT_REASON,
   ATTR_AUDIT_RECORD_ID,
   ATTR_AUDIT_REQUEST_ID,
   ATTR_AUDIT_STATEMENT_AFFECTED_ROWS,
   ATTR_AUDIT_STATEMENT_WHERE,
+  ATTR_AUDIT_SUBJECT_ID,
   ATTR_AUDIT_TENANT_ID,
   ATTR_AUDIT_TRANSACTION_ID,
 } from '../semconv';
@@ -42,6 +44,7 @@ const OPERATIONS: readonly AuditOperation[] = [
   'soft_delete',
   'restore',
   'unknown',
+  'erasure',
 ];
 
 /** Options of `eventToAttributes`. */
@@ -68,8 +71,22 @@ export function eventToAttributes(
   setIfDefined(attributes, ATTR_AUDIT_MODEL, event.model);
   setIfDefined(attributes, ATTR_AUDIT_RECORD_ID, event.recordId ?? undefined);
   if (!options.omitValues) {
-    setIfDefined(attributes, ATTR_AUDIT_BEFORE, jsonOrUndefined(event.before));
-    setIfDefined(attributes, ATTR_AUDIT_AFTER, jsonOrUndefined(event.after));
+    // Personal values never travel on spans: only the store gets them (encrypted, with `encryption`).
+    const personal = event.personalFields;
+    setIfDefined(
+      attributes,
+      ATTR_AUDIT_BEFORE,
+      jsonOrUndefined(withoutFields(event.before, personal)),
+    );
+    setIfDefined(
+      attributes,
+      ATTR_AUDIT_AFTER,
+      jsonOrUndefined(withoutFields(event.after, personal)),
+    );
+  }
+  setIfDefined(attributes, ATTR_AUDIT_SUBJECT_ID, event.subjectId);
+  if (event.personalFields?.length) {
+    attributes[ATTR_AUDIT_PERSONAL_FIELDS] = [...event.personalFields];
   }
   setIfDefined(attributes, ATTR_AUDIT_ACTOR_ID, event.actor?.id);
   setIfDefined(attributes, ATTR_AUDIT_ACTOR_TYPE, event.actor?.type);
@@ -133,6 +150,9 @@ export function attributesToEvent(
   if (typeof affected === 'number') event.affectedRows = affected;
   assignIfDefined(event, 'metadata', metadataFromAttributes(attributes));
   assignIfDefined(event, 'captureFallback', stringAttr(attributes, ATTR_AUDIT_CAPTURE_FALLBACK));
+  assignIfDefined(event, 'subjectId', stringAttr(attributes, ATTR_AUDIT_SUBJECT_ID));
+  const personal = stringArrayAttr(attributes, ATTR_AUDIT_PERSONAL_FIELDS);
+  if (personal.length) event.personalFields = personal;
   return event;
 }
 
@@ -187,6 +207,17 @@ function assignIfDefined<K extends keyof AuditEvent>(
   value: AuditEvent[K] | undefined,
 ): void {
   if (value !== undefined) event[key] = value;
+}
+
+/** `values` without `fields` (a copy when any is there). */
+function withoutFields(
+  values: Record<string, unknown> | null,
+  fields: readonly string[] | undefined,
+): Record<string, unknown> | null {
+  if (!values || !fields?.length || !fields.some((field) => field in values)) return values;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (!fields.includes(key)) kept[key] = values[key];
+  return kept;
 }
 
 function jsonOrUndefined(value: Record<string, unknown> | null): string | undefined {

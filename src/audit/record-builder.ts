@@ -15,6 +15,7 @@ import type { CanonicalValue } from './canonical-value';
 import { fieldPlanOf } from './field-plan';
 import type { FieldPlan } from './field-plan';
 import type { ModelInfo } from './model-info';
+import { markPersonalData } from './personal-data';
 import { changedFields } from './row-diff';
 import type { RawRow } from './row-diff';
 
@@ -84,6 +85,7 @@ export function buildRowEvent(
   });
   if (info.namespace !== undefined) event.namespace = boundedText(info.namespace, KEY_COLUMN_CHARS);
   event.model = boundedText(info.name, KEY_COLUMN_CHARS);
+  markPersonalData(event, change.after ?? change.before, settings.personalOf(info.name));
   return { event, parent: origin.spanContext, startTime: origin.occurredAtMs };
 }
 

@@ -6,6 +6,7 @@ import { isTransactionalStore } from '../store/audit-store';
 import type { AuditCheckpoint } from '../store/audit-store';
 import type { AuditEvent, AuditRecord } from '../types';
 import { ChainSealer } from './chain-sealer';
+import { PersonalEncryptor } from './personal-encryption';
 import { GapRechainer } from './gap-rechainer';
 import { withDeadline } from './deadline';
 import type { BoundedQueue } from './event-queue';
@@ -66,6 +67,8 @@ export class AuditWriter {
   private persistedHead?: { seq: number; hash: string };
   private spoolErrorLogged = false;
   private closed = false;
+  private readonly encryptor?: PersonalEncryptor;
+  private readonly clearWarning = { warned: false };
 
   constructor(
     private readonly options: ResolvedProcessorOptions,
@@ -76,6 +79,9 @@ export class AuditWriter {
     this.sealer = new ChainSealer(options.streamId, undefined, options.integrity, diag);
     this.gaps = new GapRechainer(this.sealer);
     this.quarantine = new QuarantineKeeper(options, metrics, diag);
+    if (options.encryption) {
+      this.encryptor = new PersonalEncryptor(options.encryption, options.store, realNow);
+    }
   }
 
   /** True while a run of the loop is under way. */
@@ -177,7 +183,7 @@ export class AuditWriter {
       this.sealedNext = next;
       if (next && ready) {
         await nextTurn();
-        this.sealBatch(next);
+        if (await this.encryptBatch(next)) this.sealBatch(next);
       }
       const persisted = await persisting;
       this.sealedNext = undefined;
@@ -200,6 +206,28 @@ export class AuditWriter {
     return ready;
   }
 
+  /**
+   * Encrypts the personal values of a batch's events (before they are sealed); false when the
+   * key store or the master key failed (the batch stays as it is, to be tried again).
+   */
+  private async encryptBatch(batch: Batch): Promise<boolean> {
+    if (!batch.events?.length) return true;
+    if (!this.encryptor) {
+      PersonalEncryptor.warnClear(this.diag, batch.events, this.clearWarning);
+      return true;
+    }
+    try {
+      batch.events = await this.deadline(this.encryptor.encrypt(batch.events), 'subject keys');
+      return true;
+    } catch (error) {
+      this.diag.error(
+        'audit records with personal fields wait unsealed: their encryption failed (they are retried, never stored in clear)',
+        error,
+      );
+      return false;
+    }
+  }
+
   /** Seals a batch's events (only ever called once the chain head is known). */
   private sealBatch(batch: Batch): AuditRecord[] {
     if (batch.events) {
@@ -219,6 +247,10 @@ export class AuditWriter {
   private async persist(batch: Batch, ready: boolean): Promise<boolean> {
     if (!ready && !batch.records) {
       return this.spool({ events: batch.events ?? [] }, batch.events?.length ?? 0);
+    }
+    if (!(await this.encryptBatch(batch))) {
+      this.storeFailed();
+      return false;
     }
     const unit: WriteUnit = { records: this.sealBatch(batch) };
     if (unit.records.length === 0) return true;
@@ -345,12 +377,17 @@ export class AuditWriter {
   /** Seals spooled events, leaving out those a write before a crash already stored. */
   private async sealUnlessStored(events: AuditEvent[]): Promise<AuditRecord[]> {
     const { store } = this.options;
-    if (!store.knownEventIds) return this.sealer.seal(events);
-    const known = await this.deadline(
-      store.knownEventIds(events.map((event) => event.eventId)),
-      'lookup of stored event ids',
-    );
-    return this.sealer.seal(events.filter((event) => !known.has(event.eventId)));
+    let fresh = events;
+    if (store.knownEventIds) {
+      const known = await this.deadline(
+        store.knownEventIds(events.map((event) => event.eventId)),
+        'lookup of stored event ids',
+      );
+      fresh = events.filter((event) => !known.has(event.eventId));
+    }
+    const batch: Batch = { events: fresh };
+    if (!(await this.encryptBatch(batch))) throw new Error('encryption of spooled records failed');
+    return this.sealer.seal(batch.events ?? []);
   }
 
   private async openSpool(): Promise<void> {

@@ -6,6 +6,7 @@ import type { AuditStore } from '../store/audit-store';
 import { defaultSpoolRoot } from './private-files';
 import type { AuditIntegrityOptions, ResolvedIntegrity } from '../integrity/integrity-options';
 import { resolveIntegrity } from '../integrity/integrity-options';
+import type { AuditEncryptionOptions } from './personal-encryption';
 
 /**
  * `batched`: records are queued and written in batches after the fact (at most the flush
@@ -104,6 +105,14 @@ export interface AuditSpanProcessorOptions {
   meterProvider?: MeterProvider;
   /** Keyed chain, signed checkpoints and witnesses (see the README, "Tamper evidence"). @default none */
   integrity?: AuditIntegrityOptions;
+  /**
+   * Encrypt personal fields (`audit.models.X.personal`) per data subject before records are
+   * hashed, so `trail.erase(subjectId)` can erase them (see the README, "Compliance").
+   * Not with `durability: 'transactional'`.
+   * @default none: personal values are stored in clear (never on spans), and a warning says so
+   * @example encryption: { masterKey: process.env.AUDIT_MASTER_KEY }
+   */
+  encryption?: AuditEncryptionOptions;
 }
 
 /** Options with every default applied. */
@@ -126,6 +135,7 @@ export interface ResolvedProcessorOptions {
   closeStoreOnShutdown: boolean;
   meterProvider?: MeterProvider;
   integrity?: ResolvedIntegrity;
+  encryption?: AuditEncryptionOptions;
 }
 
 export function resolveProcessorOptions(
@@ -134,6 +144,11 @@ export function resolveProcessorOptions(
   if (!options?.store) {
     throw new Error(
       'AuditSpanProcessor: `store` is required, e.g. new SqlAuditStore({ sequelize })',
+    );
+  }
+  if (options.encryption && options.durability === 'transactional') {
+    throw new Error(
+      "AuditSpanProcessor: `encryption` does not work with durability 'transactional' (rows are written inside the application's transaction before their values can be encrypted); use durability 'batched'",
     );
   }
   const positive = (value: number | undefined, fallback: number) =>
@@ -163,6 +178,7 @@ export function resolveProcessorOptions(
     closeStoreOnShutdown: options.closeStoreOnShutdown ?? true,
     meterProvider: options.meterProvider,
     integrity: resolveIntegrity(options.integrity),
+    encryption: options.encryption,
   };
 }
 

@@ -68,12 +68,15 @@ function normalize(event: AuditEvent): Normalized {
   if (event.outcome === 'committed' || event.outcome === 'rolled_back') {
     normalized.outcome = event.outcome;
   }
+  // Absent personal fields and subject add nothing, so older records hash as they always did.
+  if (event.personalFields?.length) normalized.personalFields = event.personalFields.map(String);
   copyText(normalized, 'reason', event.reason);
   normalized.recordId =
     event.recordId === null || event.recordId === undefined ? null : String(event.recordId);
   copyText(normalized, 'requestId', event.requestId);
   copyText(normalized, 'spanId', event.spanId);
   copyText(normalized, 'statement', event.statement);
+  copyText(normalized, 'subjectId', event.subjectId);
   normalized.table = String(event.table);
   copyText(normalized, 'tenantId', event.tenantId);
   copyText(normalized, 'traceId', event.traceId);
@@ -229,7 +232,8 @@ type OptionalText =
   | 'traceId'
   | 'spanId'
   | 'transactionId'
-  | 'statement';
+  | 'statement'
+  | 'subjectId';
 
 function copyText(target: AuditEvent, key: OptionalText, value: string | null | undefined): void {
   if (value !== undefined && value !== null) target[key] = String(value);

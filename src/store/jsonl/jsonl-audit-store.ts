@@ -13,7 +13,9 @@ import { canonicalJson } from '../../canonical-json';
 import { compareByCursor, matchesFilter } from '../record-match';
 import type { AuditStoreMode } from '../store-mode';
 import { AuditStoreNotFoundError, readOnlyError } from '../store-mode';
+import type { ComplianceStore, StoreWithCompliance } from '../keys/subject-keys';
 import { withFileLock } from './file-lock';
+import { JsonlComplianceFiles } from './jsonl-compliance';
 import { RecentIds } from './recent-ids';
 import { StreamCursor } from './stream-cursor';
 import {
@@ -57,7 +59,7 @@ export interface JsonlAuditStoreOptions {
  * rotated by size. Reads scan the files, so it suits trails that are written far more often
  * than they are queried; use `SqlAuditStore` for frequent history queries.
  */
-export class JsonlAuditStore implements AuditStore {
+export class JsonlAuditStore implements AuditStore, StoreWithCompliance {
   readonly name: string;
   private readonly path: string;
   private readonly checkpointPath: string;
@@ -73,6 +75,7 @@ export class JsonlAuditStore implements AuditStore {
   private handle?: FileHandle;
   private size = 0;
   private initialized?: Promise<void>;
+  private complianceFiles?: JsonlComplianceFiles;
 
   constructor(options: JsonlAuditStoreOptions) {
     if (!options.path) throw new Error('JsonlAuditStore: `path` is required, e.g. "audit.jsonl"');
@@ -85,6 +88,16 @@ export class JsonlAuditStore implements AuditStore {
     this.name = `jsonl:${options.path}`;
     this.lockPath = `${options.path}.lock`;
     this.recentIds = new RecentIds(options.recentEventIds ?? 100_000);
+  }
+
+  /** The subject keys (`<path>.keys.json`) and legal holds (`<path>.holds.json`). */
+  compliance(): ComplianceStore {
+    this.complianceFiles ??= new JsonlComplianceFiles(
+      this.path,
+      this.lockPath,
+      this.mode === 'write',
+    );
+    return this.complianceFiles;
   }
 
   init(): Promise<void> {

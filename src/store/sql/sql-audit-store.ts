@@ -14,6 +14,8 @@ import { normalizeEvent } from '../chain-hash';
 import { AUDIT_STORE_QUERY_OPTION, runAsStore } from '../store-context';
 import type { AuditStoreMode } from '../store-mode';
 import { AuditStoreNotFoundError, readOnlyError } from '../store-mode';
+import type { ComplianceStore, StoreWithCompliance } from '../keys/subject-keys';
+import { SqlComplianceTables } from './sql-compliance';
 import { openSqlConnection } from './sql-connection';
 import {
   insertIgnorePrefix,
@@ -78,7 +80,7 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
  * idempotent inserts, indexes for history queries, and transactional durability (rows
  * inserted inside the application's transaction, sealed afterwards).
  */
-export class SqlAuditStore implements TransactionalAuditStore {
+export class SqlAuditStore implements TransactionalAuditStore, StoreWithCompliance {
   readonly name: string;
   private readonly tables: AuditTables;
   private readonly options: SqlAuditStoreOptions;
@@ -88,6 +90,7 @@ export class SqlAuditStore implements TransactionalAuditStore {
   private initialized?: Promise<void>;
   /** False when a store opened without migrating found no checkpoint table (an older trail). */
   private hasCheckpointTable = true;
+  private complianceTables?: SqlComplianceTables;
 
   constructor(options: SqlAuditStoreOptions) {
     if (!options.sequelize && !options.url) {
@@ -114,6 +117,23 @@ export class SqlAuditStore implements TransactionalAuditStore {
       throw error;
     });
     return this.initialized;
+  }
+
+  /**
+   * The subject keys (`<table>_subject_keys`) and legal holds (`<table>_holds`) of this store.
+   */
+  compliance(): ComplianceStore {
+    this.complianceTables ??= new SqlComplianceTables(
+      {
+        runner: async () => {
+          await this.init();
+          return this.runner();
+        },
+        writable: this.mode === 'write',
+      },
+      { keys: `${this.tables.records}_subject_keys`, holds: `${this.tables.records}_holds` },
+    );
+    return this.complianceTables;
   }
 
   /** `read` or `write`, as opened. */

@@ -58,6 +58,13 @@ export const AUDIT_COLUMNS: readonly AuditColumn[] = [
   },
   { name: 'metadata', kind: 'json', nullable: true, write: (r) => json(r.metadata) },
   { name: 'key_id', kind: 'shortText', nullable: true, write: (r) => text(r.keyId) },
+  { name: 'subject_id', kind: 'key', nullable: true, write: (r) => text(r.subjectId) },
+  {
+    name: 'personal_fields',
+    kind: 'json',
+    nullable: true,
+    write: (r) => (r.personalFields?.length ? json(r.personalFields) : null),
+  },
 ];
 
 /** A row as the driver returns it. */
@@ -113,6 +120,9 @@ export function rowToEvent(row: AuditRow): AuditEvent {
   assignText(event, 'captureFallback', row.capture_fallback);
   const metadata = sortedMetadata(parseJson(row.metadata) as AuditEvent['metadata'] | null);
   if (metadata) event.metadata = metadata;
+  assignText(event, 'subjectId', row.subject_id);
+  const personal = parseJson(row.personal_fields) as string[] | null;
+  if (personal?.length) event.personalFields = personal;
   return event;
 }
 

@@ -25,6 +25,7 @@ const RECORD_INDEXES: ReadonlyArray<{ suffix: string; columns: string[]; unique?
   { suffix: 'actor_time', columns: ['actor_id', 'occurred_at'] },
   { suffix: 'trace', columns: ['trace_id'] },
   { suffix: 'time', columns: ['occurred_at', 'stream', 'seq'] },
+  { suffix: 'subject', columns: ['subject_id'] },
 ];
 
 /**
