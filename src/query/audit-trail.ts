@@ -6,7 +6,14 @@ import type { ConsistencyProof, InclusionProof } from '../integrity/proofs';
 import { StreamProofs } from '../integrity/stream-proofs';
 import type { CheckpointRef } from '../integrity/stream-proofs';
 import type { AuditRecord, VerifyResult } from '../types';
+import { complianceOf } from '../store/keys/subject-keys';
+import type { ComplianceStore } from '../store/keys/subject-keys';
+import { eraseSubject } from './erase-subject';
+import type { EraseOptions, EraseResult } from './erase-subject';
 import { followRecords } from './follow';
+import { PersonalValues } from './personal-values';
+import type { TrailEncryptionOptions } from './personal-values';
+import { RevealingStore } from './revealing-store';
 import type { FollowOptions } from './follow';
 import { cursorOf, decodePageToken, encodePageToken } from './page-token';
 import { readRecords } from './read-records';
@@ -45,6 +52,13 @@ export interface AuditTrailOptions {
   pageSize?: number;
   /** Records fetched per store call when a method walks a whole row or trail. @default 1000 */
   batchSize?: number;
+  /**
+   * How encrypted personal values are read: with the master key they are decrypted; without
+   * it they read as `"[ENCRYPTED]"`; once erased as `"[ERASED]"` (see the README, "Compliance").
+   * @default {} (no master key)
+   * @example encryption: { masterKey: process.env.AUDIT_MASTER_KEY }
+   */
+  encryption?: TrailEncryptionOptions;
 }
 
 /**
@@ -63,13 +77,38 @@ export class AuditTrail {
   private readonly pageSize: number;
   private readonly batchSize: number;
   private proofs?: StreamProofs;
+  /**
+   * The store as readers see it: personal values decrypted, erased or masked. `raw` is the
+   * store as given, whose records carry the ciphertext (verify and proofs read it).
+   */
+  readonly store: AuditStore;
+  readonly raw: AuditStore;
+  private readonly keys?: ComplianceStore;
 
-  constructor(
-    readonly store: AuditStore,
-    options: AuditTrailOptions = {},
-  ) {
+  constructor(store: AuditStore, options: AuditTrailOptions = {}) {
     this.pageSize = positive(options.pageSize ?? 100, 'pageSize');
     this.batchSize = positive(options.batchSize ?? 1000, 'batchSize');
+    this.raw = store instanceof RevealingStore ? store.raw : store;
+    const keyHolder = options.encryption?.keyStore ?? this.raw;
+    this.keys = hasCompliance(keyHolder) ? complianceOf(keyHolder) : undefined;
+    this.store = new RevealingStore(this.raw, new PersonalValues(this.keys, options.encryption));
+  }
+
+  /**
+   * Erases a data subject: appends a chained erasure record (no personal data in it), then
+   * destroys the subject's keys, so every personal value of the subject reads as `"[ERASED]"`
+   * on every read path from then on. `verify()` still passes: the chain covers the ciphertext.
+   * Needs a store opened for writing.
+   *
+   * @example
+   * const { keysDestroyed, records } = await trail.erase('42', { reason: 'GDPR request 17' });
+   */
+  async erase(subjectId: string, options: EraseOptions = {}): Promise<EraseResult> {
+    if (typeof subjectId !== 'string' || subjectId === '') {
+      throw new Error('erase: give the subject id as a non-empty string, e.g. trail.erase("42")');
+    }
+    const keys = this.keys ?? complianceOf(this.raw);
+    return eraseSubject(this.raw, keys, subjectId, options, this.batchSize);
   }
 
   /**
@@ -246,7 +285,7 @@ export class AuditTrail {
   ): Promise<VerifyResult> {
     const { onProgress, ...integrity } =
       typeof options === 'function' ? { onProgress: options } : options;
-    return verifyChains(this.store, {
+    return verifyChains(this.raw, {
       ...integrity,
       details: true,
       pageSize: this.batchSize,
@@ -256,13 +295,13 @@ export class AuditTrail {
 
   /** The inclusion proof of one record against its stream's newest signed checkpoint (JSON). */
   prove(eventId: string): Promise<InclusionProof> {
-    this.proofs ??= new StreamProofs(this.store, this.batchSize);
+    this.proofs ??= new StreamProofs(this.raw, this.batchSize);
     return this.proofs.prove(eventId);
   }
 
   /** The proof that a newer signed checkpoint (default: the newest) extends an older one. */
   consistency(older: CheckpointRef, newer?: CheckpointRef): Promise<ConsistencyProof> {
-    this.proofs ??= new StreamProofs(this.store, this.batchSize);
+    this.proofs ??= new StreamProofs(this.raw, this.batchSize);
     return this.proofs.consistency(older, newer);
   }
 
@@ -313,6 +352,10 @@ function toFilter(query: ChangesQuery): AuditRecordFilter {
 function atOrBefore(time: Date): Date {
   if (Number.isNaN(time.getTime())) throw new RangeError('Invalid Date given as a moment');
   return new Date(time.getTime() + 1);
+}
+
+function hasCompliance(store: AuditStore): boolean {
+  return typeof (store as { compliance?: unknown }).compliance === 'function';
 }
 
 function positive(value: number, name: string): number {

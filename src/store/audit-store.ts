@@ -20,6 +20,8 @@ export interface AuditRecordFilter {
   metadata?: Readonly<Record<string, string | number | boolean>>;
   /** One record by its event id. */
   eventId?: string;
+  /** Records about one data subject (`audit.models.X.subject`). */
+  subjectId?: string;
 }
 
 /** Keyset position in the (occurredAt, stream, seq) order. */

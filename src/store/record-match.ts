@@ -16,6 +16,7 @@ export function matchesFilter(record: AuditRecord, filter: AuditRecordFilter): b
     (filter.stream === undefined || record.stream === filter.stream) &&
     (filter.traceId === undefined || record.traceId === filter.traceId) &&
     (filter.eventId === undefined || record.eventId === filter.eventId) &&
+    (filter.subjectId === undefined || record.subjectId === filter.subjectId) &&
     (filter.since === undefined || time >= filter.since.getTime()) &&
     (filter.until === undefined || time < filter.until.getTime()) &&
     (filter.metadata === undefined || metadataMatches(record, filter.metadata))

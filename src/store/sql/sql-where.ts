@@ -23,6 +23,7 @@ export function filterConditions(sql: SqlQuoting, filter: AuditRecordFilter): st
   equal('stream', filter.stream);
   equal('trace_id', filter.traceId);
   equal('event_id', filter.eventId);
+  equal('subject_id', filter.subjectId);
   if (filter.since) conditions.push(`${q('occurred_at')} >= ${time(sql, filter.since)}`);
   if (filter.until) conditions.push(`${q('occurred_at')} < ${time(sql, filter.until)}`);
   for (const [key, value] of Object.entries(filter.metadata ?? {})) {
