@@ -50,7 +50,10 @@ export async function runWithStore(
   const store = await openStore(url, openOptions);
   const out = new Output(options.json === true, options.color !== false);
   try {
-    await body({ store, trail: new AuditTrail(store), out, traceUrl, progress: options.progress });
+    // AUDIT_MASTER_KEY: personal values are decrypted; without it they read [ENCRYPTED].
+    const masterKey = process.env.AUDIT_MASTER_KEY || undefined;
+    const trail = new AuditTrail(store, { encryption: { masterKey } });
+    await body({ store, trail, out, traceUrl, progress: options.progress });
   } catch (error) {
     throw describeStoreFailure(error, label);
   } finally {

@@ -4,7 +4,9 @@ import { CliError, EXIT } from './cli-error';
 import { changesCommand } from './commands/changes';
 import { consistencyCommand } from './commands/consistency';
 import { diffCommand } from './commands/diff';
+import { eraseCommand } from './commands/erase';
 import { exportCommand } from './commands/export';
+import { holdCommand } from './commands/hold';
 import { historyCommand } from './commands/history';
 import { keygenCommand } from './commands/keygen';
 import { migrateCommand } from './commands/migrate';
@@ -54,6 +56,8 @@ export function createProgram(): Command {
     exportCommand(),
     tailCommand(),
     pruneCommand(),
+    eraseCommand(),
+    holdCommand(),
     migrateCommand(),
     quarantineCommand(),
     keygenCommand(),

@@ -1,5 +1,6 @@
 import type { AuditCheckpoint, AuditStore } from '../store/audit-store';
 import { recordLeaf } from '../store/chain-hash';
+import type { AuditRecord } from '../types';
 import { signCheckpoint, streamOrigin } from './checkpoint-note';
 import { CompactRange } from './compact-range';
 import { privateSigningKey } from './signing-keys';
@@ -19,9 +20,14 @@ const PAGE = 2000;
  */
 export async function signPruneCheckpoints(
   store: AuditStore,
-  before: Date,
+  before: Date | ReadonlyMap<string, number>,
   signingKey: KeyInput,
 ): Promise<AuditCheckpoint[]> {
+  // A date cuts each stream before its first record at or after it; a map names each cut's seq.
+  const beyondCut = (record: AuditRecord) =>
+    before instanceof Date
+      ? Date.parse(record.occurredAt) >= before.getTime()
+      : record.seq > (before.get(record.stream) ?? 0);
   const key = privateSigningKey(signingKey);
   const written: AuditCheckpoint[] = [];
   for (const head of await store.streams()) {
@@ -42,7 +48,7 @@ export async function signPruneCheckpoints(
     walk: for (;;) {
       const page = await store.readStream(head.stream, next, PAGE);
       for (const record of page) {
-        if (record.seq !== range.size + 1 || Date.parse(record.occurredAt) >= before.getTime()) {
+        if (record.seq !== range.size + 1 || beyondCut(record)) {
           break walk;
         }
         range.append(recordLeaf(record));

@@ -11,6 +11,9 @@ import type { ComplianceStore } from '../store/keys/subject-keys';
 import { eraseSubject } from './erase-subject';
 import type { EraseOptions, EraseResult } from './erase-subject';
 import { followRecords } from './follow';
+import { pruneByRetention } from './prune-by-retention';
+import type { PruneByRetentionOptions, PruneByRetentionResult } from './retention-prune';
+import type { LegalHold } from '../store/keys/subject-keys';
 import { PersonalValues } from './personal-values';
 import type { TrailEncryptionOptions } from './personal-values';
 import { RevealingStore } from './revealing-store';
@@ -109,6 +112,47 @@ export class AuditTrail {
     }
     const keys = this.keys ?? complianceOf(this.raw);
     return eraseSubject(this.raw, keys, subjectId, options, this.batchSize);
+  }
+
+  /**
+   * Puts the records of one row under a legal hold until `until`: no prune removes them (nor
+   * anything after them in their chains) before then.
+   *
+   * @example
+   * await trail.hold('orders', 42, new Date('2030-01-01'), { reason: 'litigation 2026-17' });
+   */
+  async hold(
+    table: string,
+    key: RecordKey,
+    until: Date,
+    options: { reason?: string; actor?: string } = {},
+  ): Promise<LegalHold> {
+    if (Number.isNaN(until.getTime())) throw new Error('hold: `until` is not a valid date');
+    const hold: LegalHold = {
+      table,
+      recordId: recordIdOf(key),
+      until: until.toISOString(),
+      createdAt: new Date().toISOString(),
+      ...options,
+    };
+    await complianceOf(this.raw).addHold(hold);
+    return hold;
+  }
+
+  /** Every legal hold of the store (expired ones too). */
+  async holds(): Promise<LegalHold[]> {
+    return this.keys ? this.keys.holds() : [];
+  }
+
+  /**
+   * Applies retention per table and legal holds (see `pruneByRetention`); `dryRun` only says
+   * what would go.
+   *
+   * @example
+   * await trail.prune({ retention: { sessions: '90d' }, dryRun: true });
+   */
+  prune(options: PruneByRetentionOptions): Promise<PruneByRetentionResult> {
+    return pruneByRetention(this.raw, options);
   }
 
   /**

@@ -119,6 +119,11 @@ export interface AuditStore {
    * with the hash at the cut so the rest of each chain stays verifiable.
    */
   prune(before: Date): Promise<{ removed: number }>;
+  /**
+   * Removes the records of each stream up to its seq in `cuts` (inclusive), leaving a `prune`
+   * checkpoint at each cut. Optional: retention prune (`pruneByRetention`) needs it.
+   */
+  pruneThrough?(cuts: ReadonlyMap<string, number>): Promise<{ removed: number }>;
   close(): Promise<void>;
 }
 

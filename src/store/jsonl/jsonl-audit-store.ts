@@ -247,9 +247,32 @@ export class JsonlAuditStore implements AuditStore, StoreWithCompliance {
     return withFileLock(this.lockPath, () => this.pruneLocked(before));
   }
 
+  /**
+   * Removes the records of each stream up to its seq in `cuts` (inclusive), leaving a `prune`
+   * checkpoint at each cut (retention prune: `pruneByRetention`).
+   */
+  async pruneThrough(seqs: ReadonlyMap<string, number>): Promise<{ removed: number }> {
+    this.requireWritable('prune');
+    await this.init();
+    await this.closeCursor();
+    return withFileLock(this.lockPath, async () => {
+      await this.loadUnlocked();
+      const cuts = new Map<string, { seq: number; hash: string }>();
+      for await (const record of this.scan()) {
+        if (seqs.get(record.stream) === record.seq) cuts.set(record.stream, record);
+      }
+      return this.cutLocked(cuts);
+    });
+  }
+
   private async pruneLocked(before: Date): Promise<{ removed: number }> {
     await this.loadUnlocked();
-    const cuts = await this.pruneCuts(before);
+    return this.cutLocked(await this.pruneCuts(before));
+  }
+
+  private async cutLocked(
+    cuts: Map<string, { seq: number; hash: string }>,
+  ): Promise<{ removed: number }> {
     if (cuts.size === 0) return { removed: 0 };
     for (const [stream, cut] of cuts) {
       await this.writeCheckpoint({

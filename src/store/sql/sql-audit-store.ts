@@ -387,10 +387,29 @@ export class SqlAuditStore implements TransactionalAuditStore, StoreWithComplian
     );
     const keptSeq = firstKept[0]?.seq;
     const cut = keptSeq === null || keptSeq === undefined ? head.lastSeq : Number(keptSeq) - 1;
-    const [last] = await this.readStream(head.stream, cut, 1);
+    return this.cutStream(head.stream, cut);
+  }
+
+  /**
+   * Removes the records of each stream up to its seq in `cuts` (inclusive), leaving a `prune`
+   * checkpoint at each cut (retention prune: `pruneByRetention`).
+   */
+  async pruneThrough(cuts: ReadonlyMap<string, number>): Promise<{ removed: number }> {
+    this.requireWritable('prune');
+    await this.init();
+    let removed = 0;
+    for (const [stream, seq] of cuts) removed += await this.cutStream(stream, seq);
+    return { removed };
+  }
+
+  private async cutStream(stream: string, cut: number): Promise<number> {
+    const { q } = this.runner();
+    const table = q(this.tables.records);
+    const inStream = `${q('stream')} = ${this.escape(stream)}`;
+    const [last] = await this.readStream(stream, cut, 1);
     if (cut < 1 || !last || last.seq !== cut) return 0;
     await this.writeCheckpoint({
-      stream: head.stream,
+      stream,
       seq: cut,
       hash: last.hash,
       createdAt: new Date().toISOString(),
