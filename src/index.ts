@@ -51,3 +51,17 @@ export type { Witness } from './integrity/witness/witness';
 export type { WitnessInput } from './integrity/witness/open-witness';
 export type { CheckpointRef } from './integrity/stream-proofs';
 export type { TrailVerifyOptions } from './query/audit-trail';
+export type { AuditEncryptionOptions } from './processor/personal-encryption';
+export { ERASED_VALUE, ENCRYPTED_VALUE, WrongMasterKeyError } from './store/keys/personal-cipher';
+export type { MasterKeyInput } from './store/keys/personal-cipher';
+export type { LegalHold, StoredSubjectKey } from './store/keys/subject-keys';
+export type { TrailEncryptionOptions } from './query/personal-values';
+export type { EraseOptions, EraseResult } from './query/erase-subject';
+export { pruneByRetention } from './query/prune-by-retention';
+export { parseRetentionDuration } from './query/retention';
+export type {
+  PruneByRetentionOptions,
+  PruneByRetentionResult,
+  RetentionPrunePlan,
+  StreamPrunePlan,
+} from './query/retention-prune';
