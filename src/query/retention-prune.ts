@@ -61,9 +61,11 @@ export async function planRetentionPrune(
       (keep !== undefined && at < now - keep) ||
       (options.before !== undefined && at < options.before.getTime());
     if (!expired) {
-      return keep === undefined && options.before === undefined
+      if (keep !== undefined)
+        return `${record.table}#${record.recordId ?? '-'} is within its retention`;
+      return options.before === undefined
         ? `table "${record.table}" has no retention`
-        : `${record.table}#${record.recordId ?? '-'} is within its retention`;
+        : `${record.table}#${record.recordId ?? '-'} occurred after the --before date`;
     }
     if (record.recordId !== null && liveHolds.has(`${record.table}\u0000${record.recordId}`)) {
       return `${record.table}#${record.recordId} is under a legal hold`;

@@ -93,7 +93,10 @@ describe('CLI bad input without a store', () => {
         ['changes', '--operation', 'upsert'],
         /argument 'upsert' is invalid\. Allowed choices are insert, update, delete, soft_delete, restore/,
       ],
-      [['prune'], /required option '--before <date>' not specified/],
+      [
+        ['prune'],
+        /prune: say what may go: --retention table=duration \(or AUDIT_RETENTION\) and\/or --before DATE/,
+      ],
       [['histroy', 'orders', '42'], /unknown command 'histroy' \(Did you mean history\?\)$/],
       [
         ['--trace-url', 'http://jaeger/trace', 'history', 'orders', '42'],

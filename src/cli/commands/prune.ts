@@ -62,20 +62,39 @@ export function pruneCommand(): Command {
           const result = await trail
             .prune({ retention, before: options.before, dryRun: options.dryRun, signingKey })
             .finally(() => progress.stop());
-          await report(out, result);
+          await report(out, result, Object.keys(retention).length > 0 ? undefined : options.before);
         },
         { access: options.dryRun ? 'read' : 'write' },
       );
     });
 }
 
-async function report(out: Output, result: PruneByRetentionResult): Promise<void> {
-  if (out.json) return out.jsonValue(result);
+/** The report; `beforeOnly`: a plain `--before` prune, reported as it always was. */
+async function report(
+  out: Output,
+  result: PruneByRetentionResult,
+  beforeOnly: Date | undefined,
+): Promise<void> {
   const verb = result.dryRun ? 'would remove' : 'removed';
   const count = result.dryRun ? result.removable : result.removed;
-  await out.line(
-    `${verb} ${count} records${result.dryRun ? '' : '; each pruned stream keeps a checkpoint at the cut'}`,
-  );
+  if (beforeOnly) {
+    const before = beforeOnly.toISOString();
+    if (out.json) {
+      return out.jsonValue(
+        result.dryRun
+          ? { before, wouldRemove: count, held: result.held }
+          : { before, removed: count },
+      );
+    }
+    await out.line(
+      `${verb} ${count} records that occurred before ${before}${result.dryRun ? '' : '; each stream keeps a checkpoint at the cut'}`,
+    );
+  } else {
+    if (out.json) return out.jsonValue(result);
+    await out.line(
+      `${verb} ${count} records${result.dryRun ? '' : '; each pruned stream keeps a checkpoint at the cut'}`,
+    );
+  }
   for (const stream of result.streams) {
     if (stream.removable === 0 && !stream.keptBecause) continue;
     await out.line(
