@@ -104,10 +104,10 @@ function unresolved(event: AuditEvent, reason: string): void {
     counters.set(provider, counter);
   }
   counter.add(1, { 'db.collection.name': event.table });
-  const key = `${event.table}\u0000${reason}`;
+  const key = [event.dbSystem, event.namespace ?? '', event.table, reason].join('\u0000');
   if (told.has(key) || told.size > 1000) return;
   told.add(key);
   diag.warn(
-    `otel-sequelize-audit: the data subject of a "${event.table}" record is unknown: ${reason}; its personal fields are recorded as "${UNRESOLVED_PERSONAL_VALUE}". Told once per table and reason; counted in ${METRIC_AUDIT_SUBJECT_UNRESOLVED}.`,
+    `otel-sequelize-audit: the data subject of a "${event.table}" record is unknown: ${reason}; its personal fields are recorded as "${UNRESOLVED_PERSONAL_VALUE}". Told once per table (of one database) and reason; counted in ${METRIC_AUDIT_SUBJECT_UNRESOLVED}.`,
   );
 }
