@@ -55,7 +55,7 @@ export function verifyEvents(c: Context, trail: AuditTrail): Response {
     const pending: Promise<void>[] = [];
     try {
       const report = await verifyEachStream(
-        trail.store,
+        trail.raw,
         (progress) => {
           const now = Date.now();
           if (now - lastSent < PROGRESS_EVERY_MS) return;

@@ -62,7 +62,7 @@ export function createViewerApp(trail: AuditTrail, options: ResolvedViewerOption
       ),
     ),
   );
-  app.get('/api/verify', async (c) => c.json(await verifyEachStream(trail.store)));
+  app.get('/api/verify', async (c) => c.json(await verifyEachStream(trail.raw)));
   app.get('/api/verify/events', (c) => verifyEvents(c, trail));
   app.get('/api/live', (c) => {
     const { query } = parseSearch(new URL(c.req.url), options.pageSize, FILTER_NAMES);
@@ -120,7 +120,7 @@ export function createViewerApp(trail: AuditTrail, options: ResolvedViewerOption
   app.get('/integrity', async (c) => {
     parseSearch(new URL(c.req.url), 1, ['run']);
     const run = c.req.query('run') === '1';
-    return c.html(integrityPage(run ? await verifyEachStream(trail.store) : undefined));
+    return c.html(integrityPage(run ? await verifyEachStream(trail.raw) : undefined));
   });
   app.get('/live', (c) => {
     const { params } = parseSearch(new URL(c.req.url), 1, FILTER_NAMES);

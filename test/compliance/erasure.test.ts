@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Sequelize } from 'sequelize';
 import { AuditTrail } from '../../src';
+import { startViewer } from '../../src/viewer/start-viewer';
 import { openAuditStore } from '../../src/store/open-store';
 import type { AuditStore } from '../../src/store/audit-store';
 import { WrongMasterKeyError } from '../../src/store/keys/personal-cipher';
@@ -122,6 +123,21 @@ describeEachDialect('erasure by crypto-shredding', (db) => {
       // The erasure record names no personal value.
       const [erasure] = await trail.store.find({ operation: 'erasure' });
       for (const value of ALICE_VALUES) assert.ok(!JSON.stringify(erasure).includes(value), value);
+    });
+
+    it('shows the erased fields as [ERASED] in the viewer, whose verify still passes', async () => {
+      const viewer = await startViewer(new AuditTrail(store), { port: 0 });
+      try {
+        const history = await (await fetch(`${viewer.url}/api/history/users/1`)).text();
+        assert.ok(history.includes('[ERASED]'), history);
+        for (const value of ALICE_VALUES) assert.ok(!history.includes(value), value);
+        const bob = await (await fetch(`${viewer.url}/api/history/users/2`)).text();
+        assert.ok(bob.includes('[ENCRYPTED]') && !bob.includes('bob@example.com'), bob);
+        const verify = (await (await fetch(`${viewer.url}/api/verify`)).json()) as { ok: boolean };
+        assert.equal(verify.ok, true, JSON.stringify(verify));
+      } finally {
+        await viewer.close();
+      }
     });
 
     it('leaves the other subject readable', async () => {
