@@ -1,4 +1,5 @@
 import { REDACTED_MARKER } from '../semconv';
+import { ENCRYPTED_VALUE, ERASED_VALUE } from '../store/keys/personal-cipher';
 import { sameValue } from './record-key';
 import type { RevertPlan, RowState, RowValues } from './trail-types';
 
@@ -62,5 +63,10 @@ function withRecoverability(values: RowValues): Pick<RevertPlan, 'values' | 'unr
 }
 
 function isStandIn(value: unknown): boolean {
-  return value === REDACTED_MARKER || (typeof value === 'string' && STAND_IN.test(value));
+  return (
+    value === REDACTED_MARKER ||
+    value === ERASED_VALUE ||
+    value === ENCRYPTED_VALUE ||
+    (typeof value === 'string' && STAND_IN.test(value))
+  );
 }

@@ -107,6 +107,9 @@ describeEachDialect('erasure by crypto-shredding', (db) => {
       const all = exported.join('\n');
       for (const value of ALICE_VALUES) assert.ok(!all.includes(value), value);
       assert.ok(all.includes('[ERASED]'));
+      // A revert plan names the erased fields as unrecoverable instead of writing markers back.
+      const plan = await trail.revert('users', 1, 1);
+      assert.deepEqual(plan.unrecoverableFields, ['email']); // the field the revert would change
       // The raw table holds no clear value, and the key table no key of subject 1.
       const dump = await rawDump();
       for (const value of ALICE_VALUES) assert.ok(!dump.includes(value), value);
