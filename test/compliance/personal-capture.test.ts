@@ -131,6 +131,43 @@ describe('encryption with the JSONL store and the OTLP-logs store', () => {
     }
   });
 
+  it('with a wrong master key, stores nothing of the batch (never in clear) and says why', async function () {
+    this.timeout(30_000);
+    const { Sequelize: SequelizeClass } = await import('sequelize');
+    const app = new SequelizeClass({ dialect: 'sqlite', storage: ':memory:', logging: false });
+    const store = new JsonlAuditStore({ path: join(dir, 'audit.jsonl') });
+    const warnings = new DiagWarnings().install();
+    try {
+      await runPeopleWorkload(app, store, join(dir, 'spool'));
+      const before = await store.count();
+      const processor = new AuditSpanProcessor({
+        store,
+        streamId: 'wrong-key',
+        closeStoreOnShutdown: false,
+        flushOnExit: false,
+        spool: { directory: join(dir, 'spool-2') },
+        shutdownTimeoutMillis: 2000,
+        encryption: { masterKey: 'a different master key, 32 bytes' },
+      });
+      const provider = installProvider(processor);
+      try {
+        const User = app.models.User;
+        await User.update({ name: 'Bob B.' }, { where: { id: 2 } });
+        await processor.forceFlush();
+        assert.equal(await store.count(), before);
+        assert.ok(!readFileSync(join(dir, 'audit.jsonl'), 'utf8').includes('Bob B.'));
+        assert.ok(warnings.about('is not the one that wrapped the subject keys').length > 0);
+      } finally {
+        provider.restore();
+        await processor.shutdown();
+      }
+    } finally {
+      warnings.uninstall();
+      await store.close();
+      await app.close();
+    }
+  });
+
   it('refuses encryption on the OTLP-logs store without a key store, saying what to do', () => {
     const store = new OtlpLogAuditStore({ exporter: new InMemoryLogRecordExporter() });
     assert.throws(
