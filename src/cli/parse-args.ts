@@ -69,4 +69,5 @@ export const OPERATIONS: readonly AuditOperation[] = [
   'delete',
   'soft_delete',
   'restore',
+  'erasure',
 ];
