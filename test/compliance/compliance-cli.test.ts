@@ -38,7 +38,7 @@ describeEachStoreDialect('CLI erase, hold and prune', (db) => {
     });
 
     it('erase --subject destroys the key (exit 0), verify stays OK, history shows [ERASED]', async function () {
-      this.timeout(60_000);
+      this.timeout(180_000);
       const erased = await runCli([
         'erase',
         '--subject',
@@ -64,7 +64,7 @@ describeEachStoreDialect('CLI erase, hold and prune', (db) => {
     });
 
     it('a wrong AUDIT_MASTER_KEY is a clear error, never garbage', async function () {
-      this.timeout(30_000);
+      this.timeout(90_000);
       const wrong = await runCli(['history', 'users', '2', '--store', url], {
         AUDIT_MASTER_KEY: 'another master key of 32 bytes!!',
       });
@@ -74,7 +74,7 @@ describeEachStoreDialect('CLI erase, hold and prune', (db) => {
     });
 
     it('hold and prune --retention: dry run, held rows kept, exit codes for bad input', async function () {
-      this.timeout(60_000);
+      this.timeout(180_000);
       const past = await runCli([
         'hold',
         '--table',
