@@ -42,6 +42,8 @@ const OPERATIONS: readonly AuditOperation[] = [
   'soft_delete',
   'restore',
   'unknown',
+  'access',
+  'schema',
 ];
 
 /** Options of `eventToAttributes`. */

@@ -69,4 +69,6 @@ export const OPERATIONS: readonly AuditOperation[] = [
   'delete',
   'soft_delete',
   'restore',
+  'access',
+  'schema',
 ];

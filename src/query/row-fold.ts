@@ -40,6 +40,8 @@ export function statusAfter(status: RowStatus, operation: AuditOperation): RowSt
       // Writing to a soft-deleted row (paranoid: false) leaves it soft-deleted.
       return status === 'soft_deleted' ? 'soft_deleted' : 'present';
     case 'unknown':
+    case 'access':
+    case 'schema':
       return status;
   }
 }
