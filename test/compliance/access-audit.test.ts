@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
-import { registerAuditReceiver, verifyChains, withAuditContext } from '../../src';
+import { AuditTrail, registerAuditReceiver, verifyChains, withAuditContext } from '../../src';
 import type { AuditEvent, AuditRecord, SequelizeAuditInstrumentationConfig } from '../../src';
 import { AuditedApp } from '../hooks/support/audited-app';
 import { describeEachDialect } from '../support/dialects';
@@ -164,6 +164,23 @@ describeEachDialect('access audit of models with reads: true', (db) => {
     assert.deepEqual(
       records.map((r) => r.recordId),
       [String(ids[0]), String(ids[4])],
+    );
+  });
+
+  it('records the rows of an access-audited separate include once each, and shows reads in the row history', async () => {
+    const audited = start({
+      audit: { models: { Patient: { reads: true }, Appointment: { reads: true } } },
+    });
+    await clinic.Patient.findAll({
+      where: { id: ids[0] },
+      include: [{ model: clinic.Appointment, separate: true }],
+    });
+    const records = await accessRecords();
+    assert.deepEqual(records.map((r) => r.model).sort(), ['Appointment', 'Appointment', 'Patient']);
+    const history = await new AuditTrail(audited.store).history('Patients', ids[0]);
+    assert.deepEqual(
+      history.versions.map((v) => [v.operation, v.status]),
+      [['access', 'absent']],
     );
   });
 
