@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type * as SequelizeModule from 'sequelize';
 import { AuditSpanProcessor, SequelizeAuditInstrumentation, SqlAuditStore } from '../src';
 import type { SequelizeAuditInstrumentationConfig } from '../src';
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   instrumentation.enable();
   // Required after the instrumentation, as an application does.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DataTypes, Sequelize } = require('sequelize') as typeof import('sequelize');
+  const { DataTypes, Sequelize } = require('sequelize') as typeof SequelizeModule;
   const sequelize = new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
   const Patient = sequelize.define('Patient', {
     name: DataTypes.STRING,
