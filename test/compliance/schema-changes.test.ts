@@ -194,4 +194,32 @@ describeEachDialect('schema-change records', (db) => {
     await umzug.down({ to: 0 });
     await sleep(10);
   });
+
+  it('records the part of a failing migration that ran, unnamed, as soon as it fails', async () => {
+    start();
+    const umzug = new Umzug({
+      migrations: [
+        {
+          name: '20261204-broken',
+          up: async ({ context }) => {
+            await context.createTable('broken_half', {
+              id: { type: DataTypes.INTEGER, primaryKey: true },
+            });
+            await context.addColumn('no_such_table', 'x', { type: DataTypes.INTEGER });
+          },
+        },
+      ],
+      context: sequelize.getQueryInterface(),
+      storage: new SequelizeStorage({ sequelize }),
+      logger: undefined,
+    });
+    await assert.rejects(umzug.up());
+    // No wait for a name: the records are there at once.
+    const half = await schemaRecords('broken_half');
+    assert.deepEqual(
+      half.map((r) => [r.metadata?.schema_change, r.metadata?.migration]),
+      [['createTable', undefined]],
+    );
+    await qi().dropTable('broken_half');
+  });
 });

@@ -64,6 +64,7 @@ export class SchemaCapture {
     return observeDownstream(
       next(),
       (_result, _error, failed) => {
+        if (failed) this.migrations.releaseUnnamed(call.sequelize);
         if (failed || statements.length === 0) return;
         this.record(
           {

@@ -12,6 +12,7 @@ import { addEventMetadata } from './schema-records';
  * schema records made outside a transaction are held until the next such insert or delete,
  * which names them (`metadata.migration`, `metadata.migration_direction`), or at most
  * HOLD_MILLIS (a migration that failed logs nothing): they are then emitted without a name.
+ * A failing query-interface call releases them at once (its migration fails too).
  */
 
 /** Longest a schema record waits for its migration's name. */
@@ -68,6 +69,15 @@ export class MigrationNames {
         ?.where;
       this.release(call.sequelize, nameOf(where, storage), 'down');
     }
+  }
+
+  /**
+   * A schema change failed: the migration running it fails too and will log no name, so what
+   * is held goes out now, unnamed, rather than after the wait (by then an application that
+   * shuts down on the failure may have closed its processor).
+   */
+  releaseUnnamed(sequelize: SequelizeLike): void {
+    this.release(sequelize);
   }
 
   private release(sequelize: SequelizeLike, name?: string, direction?: string): void {
