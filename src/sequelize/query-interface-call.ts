@@ -106,7 +106,7 @@ function patchPrototype(
         runInterceptorChain(
           call,
           interceptors(),
-          () => Promise.resolve((original as Method).apply(this, args)),
+          () => settled(() => (original as Method).apply(this, args)),
           onError,
         ),
       );
@@ -116,6 +116,15 @@ function patchPrototype(
     methods.push(method);
   }
   patched.set(proto, methods);
+}
+
+/** What `run` returns, as a promise; a synchronous throw becomes a rejection (run once only). */
+function settled(run: () => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Restores every patched query-interface prototype. */

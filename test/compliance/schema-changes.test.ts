@@ -7,7 +7,7 @@ import { verifyChains, withAuditContext } from '../../src';
 import type { AuditRecord } from '../../src';
 import { AuditedApp } from '../hooks/support/audited-app';
 import { describeEachDialect } from '../support/dialects';
-import { resetInstrumentation } from '../support/setup';
+import { instrumentation, resetInstrumentation } from '../support/setup';
 
 describeEachDialect('schema-change records', (db) => {
   let sequelize: Sequelize;
@@ -118,6 +118,26 @@ describeEachDialect('schema-change records', (db) => {
         ['sql', 'CREATE INDEX raw_ddl_id ON raw_ddl (id)'],
         ['sql', 'DROP TABLE raw_ddl'],
       ],
+    );
+  });
+
+  it('unpatches the query interface on disable(), and patches it again once enabled', async () => {
+    const patched = () =>
+      (qi().createTable as unknown as { __original?: unknown }).__original !== undefined;
+    assert.equal(patched(), true);
+    instrumentation.disable();
+    try {
+      assert.equal(patched(), false);
+    } finally {
+      instrumentation.enable();
+    }
+    assert.equal(patched(), true);
+    start();
+    await qi().createTable('re_enabled', { id: { type: DataTypes.INTEGER, primaryKey: true } });
+    await qi().dropTable('re_enabled');
+    assert.deepEqual(
+      (await schemaRecords('re_enabled')).map((r) => r.metadata?.schema_change),
+      ['createTable', 'dropTable'],
     );
   });
 
