@@ -21,6 +21,8 @@ import {
 } from './sequelize/model-call';
 import type { ModelCallInterceptor } from './sequelize/model-call';
 import { wrapQuery } from './sequelize/query-call';
+import { unpatchQueryInterfaces, wrapGetQueryInterface } from './sequelize/query-interface-call';
+import type { QueryInterfaceInterceptor } from './sequelize/query-interface-call';
 import type { QueryInterceptor } from './sequelize/query-call';
 import { createDurationHistogram } from './tracing/metrics';
 import { createTracingWiring } from './tracing/tracing-wiring';
@@ -48,6 +50,8 @@ interface InterceptorChains {
   model: ModelCallInterceptor[];
   query: QueryInterceptor[];
   transaction: TransactionInterceptor[];
+  /** Schema-changing query-interface calls (audit only). */
+  queryInterface: QueryInterfaceInterceptor[];
   /**
    * The model and query chains without the audit interceptors, for when audit is disabled:
    * there they only pass the call on, and each level costs closures and calls on every model
@@ -217,6 +221,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       model: [...tracing.modelInterceptors, ...audit.modelInterceptors],
       query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],
       transaction: [...tracing.transactionInterceptors, ...audit.transactionInterceptors],
+      queryInterface: audit.queryInterfaceInterceptors,
       tracingOnly: {
         model: tracing.modelInterceptors,
         query: [...tracing.queryInterceptors, tracing.driverSuppression],
@@ -242,6 +247,12 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
     this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(queryChain, onError));
     this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
+    const schemaChain = () => (auditOff() ? [] : chains.queryInterface);
+    this._ensureWrapped(
+      Sequelize.prototype,
+      'getQueryInterface',
+      wrapGetQueryInterface(schemaChain, onError) as (original: AsyncMethod) => AsyncMethod,
+    );
     for (const method of MODEL_STATIC_METHODS) {
       this._ensureWrapped(Model, method, wrapStaticModelMethod(method, modelChain, onError));
     }
@@ -262,6 +273,8 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     if (!Sequelize?.prototype || !Model || !Transaction?.prototype) return;
     this._unwrapIfWrapped(Sequelize.prototype, 'query');
     this._unwrapIfWrapped(Sequelize.prototype, 'transaction');
+    this._unwrapIfWrapped(Sequelize.prototype, 'getQueryInterface');
+    unpatchQueryInterfaces();
     for (const method of MODEL_STATIC_METHODS) this._unwrapIfWrapped(Model, method);
     for (const method of MODEL_INSTANCE_METHODS) this._unwrapIfWrapped(Model.prototype, method);
     for (const method of Object.keys(TRANSACTION_STEPS)) {

@@ -1,10 +1,11 @@
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
-/** The kinds of row change an audit record describes. */
 /**
  * What happened to the row. `unknown`: a statement-level record of a raw write whose kind the
  * text does not tell (a `CALL`, an `EXEC`, several different statements in one string).
+ * `access`: rows of a model with `reads: true` were read (a find, or an include). `schema`: a
+ * table's structure changed (`sync`, queryInterface DDL, a migration, raw DDL).
  */
 export type AuditOperation =
   | 'insert'
@@ -13,6 +14,10 @@ export type AuditOperation =
   | 'soft_delete'
   | 'restore'
   | 'unknown'
+  /** Rows of a model with `reads: true` were read. */
+  | 'access'
+  /** A table's structure changed. */
+  | 'schema'
   /** A data subject's personal values were erased (`trail.erase`); carries no personal data. */
   | 'erasure';
 
@@ -279,6 +284,19 @@ export interface ModelAuditOptions {
    * @example subject: (row) => row.userId        // an Address of a user
    */
   subject?: (row: Readonly<Record<string, unknown>>) => string | number | null | undefined;
+  /**
+   * Access audit: every row of this model that `findAll`, `findOne`, `findByPk`,
+   * `findAndCountAll` (or an eager-loaded `include` of this model) returns gets an `access`
+   * record: who read it, the fields selected (`changedFields`), the trace. Never its values.
+   * Above 100 rows of the model in one call (or `maxRowsPerStatement`, when lower), one
+   * statement-level `access` record with the row count and the sanitized where clause
+   * stands for them (`captureFallback: 'row_cap'`). Records are built after the call
+   * returned, off the call path, and are kept even when the transaction rolls back (the
+   * rows were read all the same).
+   * @default false
+   * @example models: { Patient: { reads: true } }
+   */
+  reads?: boolean;
 }
 
 /** Audit configuration. */

@@ -45,6 +45,8 @@ const OPERATIONS: readonly AuditOperation[] = [
   'restore',
   'unknown',
   'erasure',
+  'access',
+  'schema',
 ];
 
 /** Options of `eventToAttributes`. */

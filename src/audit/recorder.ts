@@ -80,6 +80,16 @@ export class AuditRecorder {
     if (this.admits(pending, origin, this.settings)) this.dispatch([pending], transaction);
   }
 
+  /**
+   * The events a capture built itself (access and schema records) that the user's policies
+   * keep (`onlyOperations`, `shouldRecord`), each given the context's metadata. The capture
+   * sends them on with `emit` or the transaction buffers.
+   */
+  admitted(events: readonly PendingAuditEvent[], origin: CaptureOrigin): PendingAuditEvent[] {
+    const settings = this.settings;
+    return events.filter((pending) => this.admits(pending, origin, settings));
+  }
+
   private admits(pending: PendingAuditEvent, origin: CaptureOrigin, settings: AuditSettings) {
     return this.deps.policies.admit(pending.event, origin.auditContext, settings);
   }

@@ -1,11 +1,14 @@
 import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
 import type { ModelCallInterceptor } from '../sequelize/model-call';
 import type { QueryInterceptor } from '../sequelize/query-call';
+import type { QueryInterfaceInterceptor } from '../sequelize/query-interface-call';
 import type { TransactionInterceptor } from '../sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 import { resolveAuditSettings } from './audit-settings';
+import { createAccessInterceptor } from './capture/access-capture';
 import { createModelInterceptor } from './capture/model-capture';
 import { createQueryInterceptor } from './capture/query-capture';
+import { SchemaCapture } from './capture/schema-capture';
 import { AuditRecorder } from './recorder';
 import { RecordPolicies } from './record-hooks';
 import { createTransactionInterceptor } from './transaction-capture';
@@ -24,6 +27,8 @@ export interface AuditWiring {
   modelInterceptors: ModelCallInterceptor[];
   queryInterceptors: QueryInterceptor[];
   transactionInterceptors: TransactionInterceptor[];
+  /** Schema changes made through the query interface (`sync`, migrations). */
+  queryInterfaceInterceptors: QueryInterfaceInterceptor[];
 }
 
 /** Builds the audit interceptors. Audit capture itself lives in the other files of this folder. */
@@ -39,9 +44,16 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
     diag: deps.diag,
     meter: deps.meter,
   });
+  const onError = (error: unknown) =>
+    deps.diag.error('audit capture failed; the Sequelize call went on unchanged', error);
+  const schema = new SchemaCapture(recorder, onError);
   return {
-    modelInterceptors: [createModelInterceptor(recorder)],
-    queryInterceptors: [createQueryInterceptor(recorder)],
+    modelInterceptors: [
+      createModelInterceptor(recorder),
+      createAccessInterceptor(recorder, () => deps.config().audit, onError),
+    ],
+    queryInterceptors: [createQueryInterceptor(recorder, schema)],
     transactionInterceptors: [createTransactionInterceptor(recorder, deps.diag)],
+    queryInterfaceInterceptors: [schema.interceptor],
   };
 }

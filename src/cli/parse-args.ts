@@ -70,4 +70,6 @@ export const OPERATIONS: readonly AuditOperation[] = [
   'soft_delete',
   'restore',
   'erasure',
+  'access',
+  'schema',
 ];

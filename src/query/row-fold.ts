@@ -41,6 +41,8 @@ export function statusAfter(status: RowStatus, operation: AuditOperation): RowSt
       return status === 'soft_deleted' ? 'soft_deleted' : 'present';
     case 'unknown':
     case 'erasure':
+    case 'access':
+    case 'schema':
       return status;
   }
 }

@@ -51,8 +51,11 @@ describe('AuditSpanProcessor in a process that ends by itself', function () {
     const store = new SqlAuditStore({ url, table: 'audit_exit' });
     try {
       const records = await store.readStream('no-context-manager', 1, 100);
+      // Without a context manager withoutAudit cannot reach the sync: its schema record stays.
       assert.deepEqual(
-        records.map((record) => `${record.operation} ${record.granularity}`),
+        records
+          .filter((record) => record.operation !== 'schema')
+          .map((record) => `${record.operation} ${record.granularity}`),
         Array.from({ length: 8 }, () => 'insert row'),
       );
     } finally {

@@ -9,7 +9,12 @@
  *   no context manager (as in an application that wires a provider by hand).
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { AuditSpanProcessor, SequelizeAuditInstrumentation, SqlAuditStore } from '../../../src';
+import {
+  AuditSpanProcessor,
+  SequelizeAuditInstrumentation,
+  SqlAuditStore,
+  withoutAudit,
+} from '../../../src';
 import type * as SequelizeModule from 'sequelize';
 
 const [url, how, spoolDirectory, streamId] = process.argv.slice(2);
@@ -34,7 +39,8 @@ async function main(): Promise<void> {
   if (how !== 'no-context-manager') provider.register();
   instrumentation.setTracerProvider(provider);
   const Job = sequelize.define('ExitJob', { name: DataTypes.STRING }, { tableName: 'exit_jobs' });
-  await Job.sync();
+  // The table's schema record is not what these suites count.
+  await withoutAudit(() => Job.sync());
   for (let i = 0; i < 8; i += 1) await Job.create({ name: `job ${i}` });
   if (how === 'exit-code') process.exitCode = 3;
   if (how === 'signal') {

@@ -7,7 +7,12 @@
  * argv: <dialect> <url> <durability> <streamId> <spoolDirectory>
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { AuditSpanProcessor, SequelizeAuditInstrumentation, SqlAuditStore } from '../../../src';
+import {
+  AuditSpanProcessor,
+  SequelizeAuditInstrumentation,
+  SqlAuditStore,
+  withoutAudit,
+} from '../../../src';
 import type { AuditDurability } from '../../../src';
 import type * as SequelizeModule from 'sequelize';
 
@@ -38,7 +43,8 @@ async function main(): Promise<void> {
     { name: DataTypes.STRING },
     { tableName: 'kill_items' },
   );
-  await Item.sync();
+  // The table's schema record is not what these suites count.
+  await withoutAudit(() => Item.sync());
   await store.init();
   let stopping = false;
   process.on('SIGTERM', () => {
