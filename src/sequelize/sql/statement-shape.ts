@@ -1,5 +1,6 @@
 import type { ModelStaticLike } from '../internal-types';
 import type { QueryCall } from '../query-call';
+import { tableOf } from '../sequelize-facts';
 
 /** What a statement is about: its verb and the table(s) it works on. */
 export interface StatementShape {
@@ -139,13 +140,8 @@ const tableNames = new WeakMap<ModelStaticLike, string>();
 export function tableNameOf(model: ModelStaticLike): string {
   let name = tableNames.get(model);
   if (name === undefined) {
-    const table = model.getTableName();
-    name =
-      typeof table === 'string'
-        ? table
-        : table.schema
-          ? `${table.schema}.${table.tableName}`
-          : table.tableName;
+    const table = tableOf(model);
+    name = table.schema ? `${table.schema}.${table.tableName}` : table.tableName;
     tableNames.set(model, name);
   }
   return name;

@@ -1,0 +1,141 @@
+import type {
+  AttributeFacts,
+  ConnectionFacts,
+  QueryInterfaceLike,
+  SequelizeAdapter,
+} from './adapter';
+import type {
+  DriverErrorLike,
+  ModelStaticLike,
+  SequelizeLike,
+  TransactionLike,
+} from './internal-types';
+
+/*
+ * Sequelize 7 (`@sequelize/core`): the dialect is `sequelize.dialect.name` (`getDialect()`
+ * warns), where to connect is in `options.replication.write`, the model's attributes, keys
+ * and timestamps are in `Model.modelDefinition` (`rawAttributes` is gone; `getTableName()`,
+ * `unscoped()` and `getQueryInterface()` warn), the CLS transaction is
+ * `getCurrentClsTransaction()` (AsyncLocalStorage), a driver error is the error's `cause`.
+ */
+
+interface V7Sequelize {
+  dialect: { name: string; queryGenerator: QueryInterfaceLike['queryGenerator'] };
+  options: { replication?: { write?: ConnectionFacts }; isolationLevel?: unknown };
+  models: Iterable<ModelStaticLike>;
+  queryInterface: Omit<QueryInterfaceLike, 'queryGenerator'>;
+  getCurrentClsTransaction(): TransactionLike | undefined;
+}
+
+interface V7DataType {
+  getDataTypeId?(): string;
+  toBindableValue?: unknown;
+  getBindParamSql?: unknown;
+}
+
+interface V7Attribute {
+  columnName: string;
+  type?: V7DataType | string;
+  references?: { table?: { tableName?: string } | string; key?: string };
+  onDelete?: unknown;
+  onUpdate?: unknown;
+  defaultValue?: unknown;
+}
+
+interface V7ModelDefinition {
+  table: { tableName: string; schema?: string };
+  attributes: ReadonlyMap<string, V7Attribute>;
+  primaryKeysAttributeNames: Iterable<string>;
+  timestampAttributeNames: { deletedAt?: string };
+  isParanoid(): boolean;
+  getIndexes(): readonly { unique?: boolean; fields?: readonly unknown[] }[];
+}
+
+interface V7Model {
+  modelDefinition: V7ModelDefinition;
+  withoutScope(): unknown;
+}
+
+const v7 = (sequelize: SequelizeLike) => sequelize as unknown as V7Sequelize;
+const definitionOf = (model: ModelStaticLike) => (model as unknown as V7Model).modelDefinition;
+
+/** Sequelize 7's dialect names that differ from Sequelize 6's. */
+const V6_DIALECT_NAMES: Readonly<Record<string, string>> = { sqlite3: 'sqlite' };
+
+/** The methods of the root data type class, which bind values unchanged. */
+function rootDataType(type: object): { toBindableValue?: unknown; getBindParamSql?: unknown } {
+  let root: object = type;
+  for (;;) {
+    const parent = Object.getPrototypeOf(root) as object | null;
+    if (!parent || parent === Object.prototype) return root;
+    root = parent;
+  }
+}
+
+function convertsBeforeBinding(type: V7DataType | string | undefined): boolean {
+  if (!type || typeof type !== 'object') return true;
+  const root = rootDataType(type);
+  return (
+    type.toBindableValue !== root.toBindableValue || type.getBindParamSql !== root.getBindParamSql
+  );
+}
+
+function attributeFacts(raw: V7Attribute): AttributeFacts {
+  const type = typeof raw.type === 'object' ? raw.type : undefined;
+  const table = raw.references?.table;
+  return {
+    field: raw.columnName,
+    typeKey: type?.getDataTypeId?.(),
+    convertsBeforeBinding: convertsBeforeBinding(raw.type),
+    references: raw.references && {
+      table: typeof table === 'string' ? table : table?.tableName,
+      key: raw.references.key,
+    },
+    onDelete: raw.onDelete,
+    onUpdate: raw.onUpdate,
+    hasDefaultValue: 'defaultValue' in raw,
+    defaultValue: raw.defaultValue,
+  };
+}
+
+/** Sequelize 7 (`@sequelize/core`). */
+export const v7Adapter: SequelizeAdapter = {
+  major: 7,
+  dialect(sequelize) {
+    const { name } = v7(sequelize).dialect;
+    return V6_DIALECT_NAMES[name] ?? name;
+  },
+  connection: (sequelize) => v7(sequelize).options.replication?.write ?? {},
+  defaultIsolationLevel: (sequelize) => v7(sequelize).options.isolationLevel,
+  clsTransaction: (sequelize) => v7(sequelize).getCurrentClsTransaction() ?? undefined,
+  // The savepoint name is private in Sequelize 7.
+  savepointName: () => undefined,
+  models: (sequelize) => [...v7(sequelize).models],
+  queryInterface(sequelize) {
+    const { queryInterface, dialect } = v7(sequelize);
+    return {
+      describeTable: (table, options) => queryInterface.describeTable(table, options),
+      queryGenerator: dialect.queryGenerator,
+    };
+  },
+  table: (model) => definitionOf(model).table,
+  attributes(model) {
+    const facts = new Map<string, AttributeFacts>();
+    for (const [name, raw] of definitionOf(model).attributes) facts.set(name, attributeFacts(raw));
+    return facts;
+  },
+  primaryKeyAttributes: (model) => [...definitionOf(model).primaryKeysAttributeNames],
+  deletedAtAttribute(model) {
+    const definition = definitionOf(model);
+    return definition.isParanoid() ? definition.timestampAttributeNames.deletedAt : undefined;
+  },
+  uniqueKeys(model) {
+    return definitionOf(model)
+      .getIndexes()
+      .filter((index) => index.unique && index.fields?.every((field) => typeof field === 'string'))
+      .map((index) => index.fields as string[]);
+  },
+  unscoped: <M extends ModelStaticLike>(model: M) =>
+    (model as unknown as V7Model).withoutScope() as M,
+  driverError: (error) => (error as { cause?: DriverErrorLike }).cause,
+};
