@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation } from '../support/setup';
@@ -8,6 +7,7 @@ import { AuditEventCollector } from './support/audit-events';
 const AWKWARD_KEY = `O'Brien "the quoted" \\ back — 日本語 😀`;
 
 describeEachDialect('audit of awkward values', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Document: ModelStatic<Model>;
   let Tag: ModelStatic<Model>;

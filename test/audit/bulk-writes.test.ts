@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes, Op } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import type { AuditEvent } from '../../src';
 import { describeEachDialect } from '../support/dialects';
@@ -11,6 +10,7 @@ function byRecordId(events: AuditEvent[]): Map<string | null, AuditEvent> {
 }
 
 describeEachDialect('audit of bulk writes', (db) => {
+  const { DataTypes, Op } = db;
   let sequelize: Sequelize;
   let Order: ModelStatic<Model>;
   let Membership: ModelStatic<Model>;

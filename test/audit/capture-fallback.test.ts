@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DataTypes, literal } from 'sequelize';
+import { literal } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { spanExporter } from '../support/setup';
@@ -14,6 +14,7 @@ import { DiagWarnings, fallbacksCounted } from './support/fallback-metrics';
 const WHERE_ONLY_THE_WRITE_CAN_READ = literal('products.stock > 0');
 
 describeEachDialect('audit capture when its own reads fail', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Product: ModelStatic<Model>;
   const collector = new AuditEventCollector();
@@ -119,6 +120,7 @@ describeEachDialect('audit capture when its own reads fail', (db) => {
 });
 
 describeEachDialect('audit capture without the privilege to read what it writes', (db) => {
+  const { DataTypes } = db;
   if (db.name !== 'postgres') return;
   // A nested suite, so that its after hook closes the role's connections before the database is dropped.
   describe('as a role with column privileges', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
@@ -10,6 +9,7 @@ import { AuditEventCollector } from './support/audit-events';
  * rules Sequelize created from the associations (`onDelete`), two levels deep.
  */
 describeEachDialect('audit of rows changed by ON DELETE rules', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Author: ModelStatic<Model>;
   let Book: ModelStatic<Model>;

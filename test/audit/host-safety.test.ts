@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { DataTypes, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { registerAuditReceiver } from '../../src';
 import { describeEachDialect } from '../support/dialects';
@@ -14,6 +14,7 @@ import {
 import { AuditEventCollector } from './support/audit-events';
 
 describeEachDialect('audit never changes what the application sees', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Product: ModelStatic<Model>;
   const collector = new AuditEventCollector();

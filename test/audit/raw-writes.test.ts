@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes, QueryTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -9,6 +8,7 @@ import { configureInstrumentation, resetInstrumentation } from '../support/setup
 import { AuditEventCollector } from './support/audit-events';
 
 describeEachDialect('audit of raw SQL writes', (db) => {
+  const { DataTypes, QueryTypes } = db;
   let sequelize: Sequelize;
   let Item: ModelStatic<Model>;
   const collector = new AuditEventCollector();

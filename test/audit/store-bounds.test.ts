@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { AuditSpanProcessor, AuditTrail, withAuditContext } from '../../src';
 import { recordIdOfKey } from '../../src/record-id';
@@ -19,6 +18,7 @@ const LONG_ACTOR = `actor-${'x'.repeat(294)}`;
 const LONG_REQUEST = `req-${'r'.repeat(296)}`;
 
 describeEachDialect('audit values bounded to the store and one record-id encoding', (db) => {
+  const { DataTypes } = db;
   describe('written through the AuditSpanProcessor into the SQL store', () => {
     let sequelize: Sequelize;
     let Membership: ModelStatic<Model>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createNamespace, destroyNamespace } from 'cls-hooked';
 import type { Namespace } from 'cls-hooked';
-import { DataTypes, Sequelize as SequelizeClass } from 'sequelize';
+import { Sequelize as SequelizeClass } from 'sequelize';
 import type { ModelStatic, Model, Sequelize } from 'sequelize';
 import { instrumentation } from '../support/setup';
 import { childNames, onlySpan } from '../tracing/support/spans';
@@ -13,6 +13,7 @@ import { describeEachDialect } from '../support/dialects';
  * lookups of its own that such a spy can count.
  */
 describeEachDialect('CLS transaction lookups', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Item: ModelStatic<Model>;
   let namespace: Namespace;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DataTypes, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 
@@ -14,6 +14,7 @@ interface WithDialectQuery {
  * package sits in that chain, so these tests run at Node's default limit of 10 frames.
  */
 describeEachDialect('error stacks through the instrumentation', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let savedLimit: number;
 

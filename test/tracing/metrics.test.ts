@@ -7,7 +7,6 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
-import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import {
@@ -37,6 +36,7 @@ async function durationHistogram(): Promise<HistogramMetricData> {
 }
 
 describeEachDialect('db.client.operation.duration', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   // A table of its own per dialect run, so the cumulative data points are this suite's alone.
   const table = `metric_probes_${db.name}`;

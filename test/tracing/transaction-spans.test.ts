@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Sequelize as SequelizeClass, Transaction as TransactionClass } from 'sequelize';
 import type { Sequelize, Transaction } from 'sequelize';
-import { describeEachDialect } from '../support/dialects';
+import { describeEachDialect, unmanagedTransaction } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
 import { createClsNamespace } from './support/cls-namespace';
 import { defineModels } from './support/models';
@@ -123,7 +123,7 @@ describeEachDialect('transaction spans', (db) => {
   });
 
   it('parents the work of an unmanaged transaction that is passed { transaction }', async () => {
-    const transaction = await sequelize.transaction();
+    const transaction = await unmanagedTransaction(sequelize);
     await models.User.create({ name: 'Eve', email: 'eve@example.com' }, { transaction });
     await sequelize.query('SELECT 1 AS one', { transaction });
     await transaction.commit();
