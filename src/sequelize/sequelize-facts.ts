@@ -93,3 +93,19 @@ export function driverErrorOf(error: unknown): DriverErrorLike | undefined {
   }
   return v6Adapter.driverError(sequelizeError);
 }
+
+/** The base class of Sequelize's SQL expressions: v6 `SequelizeMethod`, v7 `BaseSqlExpression`. */
+const SQL_EXPRESSION_BASES: ReadonlySet<string> = new Set(['SequelizeMethod', 'BaseSqlExpression']);
+
+/**
+ * Whether a value is a Sequelize SQL expression (`literal`, `fn`, `col`, `cast`, ...) of
+ * either major.
+ */
+export function isSequelizeSqlExpression(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+    if (name !== undefined && SQL_EXPRESSION_BASES.has(name)) return true;
+  }
+  return false;
+}

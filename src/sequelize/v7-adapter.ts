@@ -98,6 +98,26 @@ function attributeFacts(raw: V7Attribute): AttributeFacts {
   };
 }
 
+const savepointNames = new WeakMap<TransactionLike, string>();
+const savepointsSeen = new WeakMap<TransactionLike, number>();
+
+/**
+ * Sequelize 7 keeps a savepoint's name private; it names them `<id>-sp-<n>`, n counting the
+ * parent's savepoints from 0 in the order they were made, which is the order they begin.
+ */
+function savepointName(transaction: TransactionLike): string | undefined {
+  const { parent } = transaction;
+  if (!parent) return undefined;
+  let name = savepointNames.get(transaction);
+  if (name === undefined) {
+    const index = savepointsSeen.get(parent) ?? 0;
+    savepointsSeen.set(parent, index + 1);
+    name = `${transaction.id}-sp-${index}`;
+    savepointNames.set(transaction, name);
+  }
+  return name;
+}
+
 /** Sequelize 7 (`@sequelize/core`). */
 export const v7Adapter: SequelizeAdapter = {
   major: 7,
@@ -108,8 +128,7 @@ export const v7Adapter: SequelizeAdapter = {
   connection: (sequelize) => v7(sequelize).options.replication?.write ?? {},
   defaultIsolationLevel: (sequelize) => v7(sequelize).options.isolationLevel,
   clsTransaction: (sequelize) => v7(sequelize).getCurrentClsTransaction() ?? undefined,
-  // The savepoint name is private in Sequelize 7.
-  savepointName: () => undefined,
+  savepointName,
   models: (sequelize) => [...v7(sequelize).models],
   queryInterface(sequelize) {
     const { queryInterface, dialect } = v7(sequelize);

@@ -185,6 +185,29 @@ function shapeOfTables(operation: string, tables: readonly string[]): StatementS
   };
 }
 
+interface IncludeLike {
+  model?: ModelStaticLike;
+  include?: IncludeLike[];
+}
+
+/**
+ * The tables of a SELECT with includes, for Sequelize 7, which no longer hands `tableNames`
+ * to the query: the model's, then each included model's, depth first, each once.
+ */
+function includedTables(options: QueryCall['options']): string[] | undefined {
+  const include = options.include as IncludeLike[] | undefined;
+  if (!options.model || !Array.isArray(include) || include.length === 0) return undefined;
+  const tables = new Set<string>([tableOf(options.model).tableName]);
+  const visit = (items: readonly IncludeLike[]) => {
+    for (const item of items) {
+      if (item.model) tables.add(tableOf(item.model).tableName);
+      if (Array.isArray(item.include)) visit(item.include);
+    }
+  };
+  visit(include);
+  return [...tables];
+}
+
 /**
  * Operation, collection and summary of a statement, from what Sequelize knows before
  * reading the text: its tables, else its model, else the one table the text names, else the
@@ -193,9 +216,8 @@ function shapeOfTables(operation: string, tables: readonly string[]): StatementS
 export function statementShape(call: QueryCall): StatementShape {
   const operation = operationOf(call);
   const { options } = call;
-  if (options.tableNames && options.tableNames.length > 1) {
-    return shapeOfTables(operation, options.tableNames);
-  }
+  const tables = options.tableNames ?? includedTables(options);
+  if (tables && tables.length > 1) return shapeOfTables(operation, tables);
   const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
   if (model) return modelShape(model, operation);
   if (options.tableNames?.length === 1) return shapeOfTables(operation, options.tableNames);
