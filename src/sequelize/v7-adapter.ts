@@ -29,8 +29,6 @@ interface V7Sequelize {
 
 interface V7DataType {
   getDataTypeId?(): string;
-  toBindableValue?: unknown;
-  getBindParamSql?: unknown;
 }
 
 interface V7Attribute {
@@ -62,22 +60,27 @@ const definitionOf = (model: ModelStaticLike) => (model as unknown as V7Model).m
 /** Sequelize 7's dialect names that differ from Sequelize 6's. */
 const V6_DIALECT_NAMES: Readonly<Record<string, string>> = { sqlite3: 'sqlite' };
 
-/** The methods of the root data type class, which bind values unchanged. */
-function rootDataType(type: object): { toBindableValue?: unknown; getBindParamSql?: unknown } {
-  let root: object = type;
-  for (;;) {
-    const parent = Object.getPrototypeOf(root) as object | null;
-    if (!parent || parent === Object.prototype) return root;
-    root = parent;
-  }
-}
+/**
+ * Data types whose bound value is the value written, as a read gives it back. Every Sequelize 7
+ * type converts through `toBindableValue`; for these the conversion keeps plain strings and
+ * numbers as they are. Any other type counts as converting (the rows are read back instead).
+ */
+const BINDS_UNCHANGED: ReadonlySet<string> = new Set([
+  'STRING',
+  'CHAR',
+  'TEXT',
+  'CITEXT',
+  'INTEGER',
+  'SMALLINT',
+  'TINYINT',
+  'MEDIUMINT',
+  'UUID',
+  'ENUM',
+]);
 
 function convertsBeforeBinding(type: V7DataType | string | undefined): boolean {
   if (!type || typeof type !== 'object') return true;
-  const root = rootDataType(type);
-  return (
-    type.toBindableValue !== root.toBindableValue || type.getBindParamSql !== root.getBindParamSql
-  );
+  return !BINDS_UNCHANGED.has(type.getDataTypeId?.() ?? '');
 }
 
 function attributeFacts(raw: V7Attribute): AttributeFacts {

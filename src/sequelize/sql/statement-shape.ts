@@ -191,8 +191,16 @@ interface IncludeLike {
 }
 
 /**
- * The tables of a SELECT with includes, for Sequelize 7, which no longer hands `tableNames`
- * to the query: the model's, then each included model's, depth first, each once.
+ * `options.tableNames` as Sequelize 6 gives them. Sequelize 7 (7.0.0-alpha.48) keys them by
+ * its table objects, which turns every name into `[object Object]`: unusable.
+ */
+function usableTableNames(names: readonly string[] | undefined): readonly string[] | undefined {
+  return names?.some((name) => name === '[object Object]') ? undefined : names;
+}
+
+/**
+ * The tables of a SELECT with includes, for Sequelize 7, whose `tableNames` are unusable: the
+ * model's, then each included model's, depth first, each once.
  */
 function includedTables(options: QueryCall['options']): string[] | undefined {
   const include = options.include as IncludeLike[] | undefined;
@@ -216,11 +224,11 @@ function includedTables(options: QueryCall['options']): string[] | undefined {
 export function statementShape(call: QueryCall): StatementShape {
   const operation = operationOf(call);
   const { options } = call;
-  const tables = options.tableNames ?? includedTables(options);
+  const tables = usableTableNames(options.tableNames) ?? includedTables(options);
   if (tables && tables.length > 1) return shapeOfTables(operation, tables);
   const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
   if (model) return modelShape(model, operation);
-  if (options.tableNames?.length === 1) return shapeOfTables(operation, options.tableNames);
+  if (tables?.length === 1) return shapeOfTables(operation, tables);
   const target = singleTableTarget(call.sql, operation);
   if (target) return shapeOfTables(operation, [target]);
   if (call.modelCall && options.type !== 'RAW' && options.type !== undefined) {
