@@ -37,7 +37,7 @@ describeEachDialect('AuditSpanProcessor', (fixture) => {
 
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Item = sequelize.define('Item', { name: DataTypes.STRING, qty: DataTypes.INTEGER });
     await Item.sync();
   });

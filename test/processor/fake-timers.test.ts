@@ -48,7 +48,7 @@ describeEachDialect('AuditSpanProcessor under fake timers the application instal
   let tables = 0;
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Note = sequelize.define('Note', { body: DataTypes.STRING }, { tableName: 'fake_timer_notes' });
     await Note.sync();
   });

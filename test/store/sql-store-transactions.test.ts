@@ -26,7 +26,7 @@ describeEachDialect('a SQL store sharing the application Sequelize under useCLS'
   let tables = 0;
 
   before(async () => {
-    const module = await import('sequelize');
+    const module = fixture.module;
     SequelizeClass = module.Sequelize as unknown as SequelizeStatics;
     SequelizeClass.useCLS(createNamespace('osa-store-cls'));
     sequelize = fixture.connect();
