@@ -43,7 +43,7 @@ describeEachDialect('AuditSpanProcessor', (fixture) => {
   });
   after(() => spool.remove());
   beforeEach(async () => {
-    await Item.destroy({ truncate: true });
+    await Item.truncate();
   });
 
   function processorFor(store: AuditStore, streamId?: string) {

@@ -82,7 +82,7 @@ describeEachDialect('AuditSpanProcessor under fake timers the application instal
       assert.equal(await store.count({ table: 'fake_timer_notes' }), 40);
       assert.equal((await verifyChains(store)).ok, true);
       await store.close();
-      await Note.destroy({ truncate: true });
+      await Note.truncate();
     });
   }
 });
