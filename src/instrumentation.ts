@@ -1,4 +1,5 @@
 import type { Histogram } from '@opentelemetry/api';
+import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -6,7 +7,11 @@ import {
 } from '@opentelemetry/instrumentation';
 import { resolveAuditSettings } from './audit/audit-settings';
 import { createAuditWiring } from './audit/wiring';
-import { alreadyLoadedSequelize } from './sequelize/loaded-sequelize';
+import {
+  alreadyLoadedSequelize,
+  queryMethodOf,
+  SEQUELIZE_PACKAGES,
+} from './sequelize/loaded-sequelize';
 import type { InterceptorErrorHandler } from './sequelize/interceptor-chain';
 import type {
   AsyncMethod,
@@ -32,13 +37,15 @@ import type { TransactionInterceptor } from './sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
-/** The Sequelize versions this instrumentation patches. */
-export const SUPPORTED_SEQUELIZE_VERSIONS = ['>=6 <7'];
+/** The Sequelize versions this instrumentation patches: `sequelize` 6, `@sequelize/core` 7. */
+export const SUPPORTED_SEQUELIZE_VERSIONS = SEQUELIZE_PACKAGES.map(
+  ({ name, versions }) => `${name} ${versions.join(' || ')}`,
+);
 
 /**
- * The database drivers Sequelize 6 loads when an application creates a Sequelize instance
- * (`new Sequelize()`), before its first statement: their loading is when every copy of
- * `sequelize` the application uses must be patched.
+ * The database drivers Sequelize 6 and 7 load when an application creates a Sequelize
+ * instance (`new Sequelize()`), before its first statement: their loading is when every copy
+ * of `sequelize` (or `@sequelize/core`) the application uses must be patched.
  */
 const SEQUELIZE_DRIVERS = ['pg', 'mysql2', 'mariadb', 'sqlite3', 'tedious', 'oracledb', 'ibm_db'];
 
@@ -93,12 +100,17 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   }
 
   protected init() {
-    const sequelize = new InstrumentationNodeModuleDefinition(
-      'sequelize',
-      SUPPORTED_SEQUELIZE_VERSIONS,
-      (moduleExports: SequelizeModuleLike) => this._patch(moduleExports),
-      (moduleExports: SequelizeModuleLike) => this._unpatch(moduleExports),
-    );
+    const sequelizes = SEQUELIZE_PACKAGES.map(({ name, versions }) => {
+      const definition: InstrumentationModuleDefinition = new InstrumentationNodeModuleDefinition(
+        name,
+        [...versions],
+        (moduleExports: SequelizeModuleLike) => this._patch(moduleExports),
+        (moduleExports: SequelizeModuleLike) => this._unpatch(moduleExports),
+      );
+      // Sequelize 7 is in alpha: its versions are prereleases.
+      definition.includePrerelease = true;
+      return definition;
+    });
     const drivers = SEQUELIZE_DRIVERS.map(
       (driver) =>
         new InstrumentationNodeModuleDefinition(driver, ['*'], (moduleExports: unknown) => {
@@ -106,7 +118,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
           return moduleExports;
         }),
     );
-    return [sequelize, ...drivers];
+    return [...sequelizes, ...drivers];
   }
 
   protected override _updateMetricInstruments(): void {
@@ -136,7 +148,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   }
 
   /**
-   * Patches the `sequelize` module you hand over. Needed where require hooks do not reach:
+   * Patches the `sequelize` (6) or `@sequelize/core` (7) module you hand over. Needed where require hooks do not reach:
    * test runners with a module registry of their own (Jest, Vitest), which load `sequelize`
    * without going through Node's loader. Elsewhere the instrumentation patches `sequelize` by
    * itself. Idempotent; `disable()` unpatches it.
@@ -158,7 +170,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   private _patchLoadedCopies(why: string): number {
     let patched = 0;
     for (const { entry, moduleExports } of alreadyLoadedSequelize()) {
-      if (isWrapped(moduleExports.Sequelize.prototype.query)) continue;
+      if (isWrapped(moduleExports.Sequelize.prototype[queryMethodOf(moduleExports)])) continue;
       this._diag.debug(`${why}; patching ${entry} now`);
       this._preloaded = [...(this._preloaded ?? []), this._patch(moduleExports)];
       patched += 1;
@@ -187,7 +199,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       this._diag.warn(
         `the ${driver} driver was loaded, but no sequelize module (${SUPPORTED_SEQUELIZE_VERSIONS.join(
           ', ',
-        )}) was found to patch: no statement is traced or audited. Load sequelize 6 with ` +
+        )}) was found to patch: no statement is traced or audited. Load sequelize 6 or @sequelize/core 7 with ` +
           'require() or import after the instrumentation is registered, or call enable() ' +
           'again once it is loaded.',
       );
@@ -245,7 +257,8 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     const auditOff = () => this.getConfig().audit?.enabled === false;
     const modelChain = () => (auditOff() ? tracingOnly.model : chains.model);
     const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
-    this._ensureWrapped(Sequelize.prototype, 'query', wrapQuery(queryChain, onError));
+    const queryMethod = queryMethodOf(moduleExports);
+    this._ensureWrapped(Sequelize.prototype, queryMethod, wrapQuery(queryChain, onError));
     this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
     const schemaChain = () => (auditOff() ? [] : chains.queryInterface);
     this._ensureWrapped(
@@ -271,7 +284,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     this._patchedModules?.delete(moduleExports);
     const { Sequelize, Model, Transaction } = moduleExports;
     if (!Sequelize?.prototype || !Model || !Transaction?.prototype) return;
-    this._unwrapIfWrapped(Sequelize.prototype, 'query');
+    this._unwrapIfWrapped(Sequelize.prototype, queryMethodOf(moduleExports));
     this._unwrapIfWrapped(Sequelize.prototype, 'transaction');
     this._unwrapIfWrapped(Sequelize.prototype, 'getQueryInterface');
     unpatchQueryInterfaces();

@@ -1,5 +1,11 @@
 import { dbSystemOf, namespaceOf } from '../sequelize/db-system';
 import type { AuditableModelLike, ModelStaticLike } from '../sequelize/internal-types';
+import {
+  attributesOf,
+  deletedAtAttributeOf,
+  primaryKeyAttributesOf,
+  tableOf,
+} from '../sequelize/sequelize-facts';
 
 /** What an audit record needs to know about a model, computed once per model class. */
 export interface ModelInfo {
@@ -35,29 +41,24 @@ export function modelInfo(model: ModelStaticLike): ModelInfo {
 }
 
 function describeModel(model: AuditableModelLike): ModelInfo {
-  const tableName = model.getTableName();
-  const deletedAt = model.options.paranoid ? model._timestampAttributes?.deletedAt : undefined;
+  const attributes = [...attributesOf(model)];
   return {
     model,
     name: model.name,
-    table: typeof tableName === 'string' ? tableName : tableName.tableName,
+    table: tableOf(model).tableName,
     dbSystem: dbSystemOf(model.sequelize),
     namespace: namespaceOf(model.sequelize),
-    primaryKeys: [...model.primaryKeyAttributes],
-    deletedAt,
-    columns: Object.keys(model.rawAttributes).filter(
-      (name) => typeKey(model.rawAttributes[name].type) !== 'VIRTUAL',
-    ),
+    primaryKeys: [...primaryKeyAttributesOf(model)],
+    deletedAt: deletedAtAttributeOf(model),
+    columns: attributes
+      .filter(([, attribute]) => attribute.typeKey !== 'VIRTUAL')
+      .map(([name]) => name),
     exactNumericColumns: new Set(
-      Object.keys(model.rawAttributes).filter((name) =>
-        EXACT_NUMERIC_TYPES.has(typeKey(model.rawAttributes[name].type) ?? ''),
-      ),
+      attributes
+        .filter(([, attribute]) => EXACT_NUMERIC_TYPES.has(attribute.typeKey ?? ''))
+        .map(([name]) => name),
     ),
   };
 }
 
 const EXACT_NUMERIC_TYPES = new Set(['DECIMAL', 'NUMERIC', 'BIGINT']);
-
-function typeKey(type: unknown): string | undefined {
-  return (type as { key?: string } | undefined)?.key;
-}

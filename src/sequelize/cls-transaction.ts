@@ -7,7 +7,7 @@ interface ClsNamespaceView {
 }
 
 /**
- * The CLS transaction (`Sequelize.useCLS`) of the current async context, as Sequelize's own
+ * The CLS transaction (`Sequelize.useCLS` on v6, AsyncLocalStorage on v7) of the current async context, as Sequelize's own
  * `namespace.get('transaction')` would answer, for a Sequelize instance or its constructor.
  *
  * A cls-hooked (or continuation-local-storage) namespace is read through its `active`
@@ -18,6 +18,9 @@ interface ClsNamespaceView {
 export function clsTransactionOf(
   sequelizeOrClass: object | undefined,
 ): TransactionLike | undefined {
+  const v7 = sequelizeOrClass as { getCurrentClsTransaction?: () => TransactionLike | undefined };
+  // Sequelize 7: AsyncLocalStorage, asked through the instance.
+  if (typeof v7?.getCurrentClsTransaction === 'function') return v7.getCurrentClsTransaction();
   const constructor =
     typeof sequelizeOrClass === 'function' ? sequelizeOrClass : sequelizeOrClass?.constructor;
   const cls = (constructor as { _cls?: ClsNamespaceView | null } | undefined)?._cls;

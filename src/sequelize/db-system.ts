@@ -1,4 +1,5 @@
 import type { SequelizeLike } from './internal-types';
+import { connectionOf, dialectOf } from './sequelize-facts';
 
 const DB_SYSTEMS: Record<string, string> = {
   postgres: 'postgresql',
@@ -14,11 +15,11 @@ const DB_SYSTEMS: Record<string, string> = {
 
 /** `db.system.name` of a Sequelize dialect. */
 export function dbSystemOf(sequelize: SequelizeLike): string {
-  return DB_SYSTEMS[sequelize.getDialect()] ?? 'other_sql';
+  return DB_SYSTEMS[dialectOf(sequelize)] ?? 'other_sql';
 }
 
 /** `db.namespace`: the database name, or the file of an SQLite database. */
 export function namespaceOf(sequelize: SequelizeLike): string | undefined {
-  const storage = sequelize.options.storage;
-  return sequelize.config.database || (typeof storage === 'string' ? storage : undefined);
+  const { database, storage } = connectionOf(sequelize);
+  return database || storage;
 }

@@ -12,26 +12,19 @@ export interface SequelizeLike {
     database?: string;
     [key: string]: unknown;
   };
-  config: { database?: string; host?: string; port?: number | string; username?: string };
-  getDialect(): string;
   query(sql: unknown, options?: Record<string, unknown>): Promise<unknown>;
-  models: Record<string, ModelStaticLike>;
 }
 
 /** What we read of a model class. */
 export interface ModelStaticLike {
   name: string;
-  tableName: string;
   sequelize?: SequelizeLike;
-  primaryKeyAttributes: string[];
-  rawAttributes: Record<string, { field?: string; type?: unknown; [key: string]: unknown }>;
   options: {
     paranoid?: boolean;
     deletedAt?: string | boolean;
     timestamps?: boolean;
     [key: string]: unknown;
   };
-  getTableName(): string | { tableName: string; schema?: string; toString(): string };
 }
 
 /** What we read of a model instance. */
@@ -68,7 +61,7 @@ export interface ClsNamespaceLike {
 
 /** What we patch of the `sequelize` module. */
 export interface SequelizeModuleLike {
-  Sequelize: { prototype: PatchableMethods; _cls?: ClsNamespaceLike };
+  Sequelize: { prototype: PatchableMethods & { queryRaw?: AsyncMethod }; _cls?: ClsNamespaceLike };
   Model: PatchableMethods & { prototype: PatchableMethods };
   Transaction: { prototype: PatchableMethods };
 }
@@ -111,10 +104,5 @@ export interface SequelizeErrorLike extends Error {
 /** Model class members the audit side reads: keys, timestamps and row reads for pre-images. */
 export interface AuditableModelLike extends ModelStaticLike {
   sequelize: SequelizeLike;
-  primaryKeys: Record<string, unknown>;
-  uniqueKeys?: Record<string, { fields: string[]; column?: string }>;
-  _timestampAttributes: { createdAt?: string; updatedAt?: string; deletedAt?: string };
   findAll(options: Record<string, unknown>): Promise<ModelInstanceLike[]>;
-  /** The model without its default scope. */
-  unscoped(): AuditableModelLike;
 }

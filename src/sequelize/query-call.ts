@@ -9,6 +9,7 @@ import type {
   TransactionLike,
 } from './internal-types';
 import { activeModelCall } from './model-call';
+import { asPositionalBinds } from './v7-binds';
 import type { ModelCall } from './model-call';
 
 /**
@@ -17,7 +18,10 @@ import type { ModelCall } from './model-call';
  */
 export interface QueryCall {
   readonly sequelize: SequelizeLike;
-  /** The SQL text as given to `query()` (a string, or the `query` of a `{ query, values }`). */
+  /**
+   * The SQL text as given to `query()` (a string, or the `query` of a `{ query, values }`);
+   * Sequelize 7's generated named binds (`$sequelize_1`) read as positional ones (`$1`).
+   */
   readonly sql: string;
   readonly options: Readonly<QueryOptionsLike>;
   /** The model call that issued this statement, if any. */
@@ -68,12 +72,15 @@ export function transactionOfQuery(call: QueryCall): TransactionLike | undefined
 function describeCall(sequelize: SequelizeLike, sql: unknown, options: unknown): QueryCall {
   const queryOptions = (options ?? NO_OPTIONS) as QueryOptionsLike;
   const sqlObject = typeof sql === 'object' && sql !== null ? (sql as SqlObjectLike) : undefined;
+  const text = sqlObject ? String(sqlObject.query ?? '') : String(sql);
+  const bind = sqlObject?.bind ?? queryOptions.bind;
+  const positional = asPositionalBinds(text, bind);
   return {
     sequelize,
-    sql: sqlObject ? String(sqlObject.query ?? '') : String(sql),
+    sql: positional?.sql ?? text,
     options: queryOptions,
     modelCall: activeModelCall(),
-    bind: sqlObject?.bind ?? queryOptions.bind,
+    bind: positional?.bind ?? bind,
     replacements: sqlObject?.values ?? queryOptions.replacements,
   };
 }

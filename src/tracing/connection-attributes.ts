@@ -7,6 +7,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { dbSystemOf, namespaceOf } from '../sequelize/db-system';
 import type { SequelizeLike } from '../sequelize/internal-types';
+import { connectionOf, dialectOf } from '../sequelize/sequelize-facts';
 
 const DEFAULT_PORT_BY_DIALECT: Record<string, number> = {
   postgres: 5432,
@@ -38,15 +39,16 @@ export function connectionInfo(sequelize: SequelizeLike): ConnectionInfo {
 }
 
 function describeConnection(sequelize: SequelizeLike): ConnectionInfo {
-  const dialect = sequelize.getDialect();
+  const dialect = dialectOf(sequelize);
+  const connection = connectionOf(sequelize);
   // Shared with the audit records, so spans and records name the same database.
   const dbSystem = dbSystemOf(sequelize);
   const namespace = namespaceOf(sequelize);
   const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: dbSystem };
   if (namespace) attributes[ATTR_DB_NAMESPACE] = namespace;
   if (dialect !== 'sqlite') {
-    attributes[ATTR_SERVER_ADDRESS] = sequelize.config.host ?? 'localhost';
-    const port = Number(sequelize.config.port ?? DEFAULT_PORT_BY_DIALECT[dialect]);
+    attributes[ATTR_SERVER_ADDRESS] = connection.host ?? 'localhost';
+    const port = Number(connection.port ?? DEFAULT_PORT_BY_DIALECT[dialect]);
     if (Number.isInteger(port) && port > 0) attributes[ATTR_SERVER_PORT] = port;
   }
   return { dialect, dbSystem, namespace, attributes: Object.freeze(attributes) };

@@ -1,8 +1,9 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { ATTR_DB_RESPONSE_STATUS_CODE, ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import type { DriverErrorLike, SequelizeErrorLike } from '../sequelize/internal-types';
+import type { DriverErrorLike } from '../sequelize/internal-types';
 import { sanitizeSql } from '../sequelize/sql/sanitize-sql';
+import { driverErrorOf } from '../sequelize/sequelize-facts';
 
 /** What a failure adds to a span and to the duration metric. */
 export interface FailureAttributes {
@@ -17,9 +18,7 @@ const MAX_MESSAGE_LENGTH = 1024;
  * error number on MySQL and MariaDB, the result code name (`SQLITE_CONSTRAINT`) on SQLite.
  */
 export function databaseStatusCode(error: unknown, dbSystem: string): string | undefined {
-  const driverError: DriverErrorLike | undefined =
-    (error as SequelizeErrorLike | undefined)?.original ??
-    (error as SequelizeErrorLike | undefined)?.parent;
+  const driverError: DriverErrorLike | undefined = driverErrorOf(error);
   if (!driverError) return undefined;
   if (dbSystem === 'mysql' || dbSystem === 'mariadb') {
     return driverError.errno !== undefined ? String(driverError.errno) : undefined;

@@ -17,6 +17,7 @@ import {
   TRANSACTION_SPAN_NAME,
 } from './span-attributes';
 import type { TracingDeps } from './tracing-wiring';
+import { defaultIsolationLevelOf, dialectOf, savepointNameOf } from '../sequelize/sequelize-facts';
 
 /** Marks a context as the inside of one transaction (its span, its work). */
 const TRANSACTION_KEY = createContextKey('otel-sequelize-audit transaction');
@@ -162,14 +163,14 @@ function transactionAttributes(
 ): Attributes {
   const attributes: Attributes = { ...connection, [ATTR_TRANSACTION_ID]: transaction.id };
   const { options } = transaction;
-  const isolationLevel = options.isolationLevel ?? transaction.sequelize.options.isolationLevel;
+  const isolationLevel = options.isolationLevel ?? defaultIsolationLevelOf(transaction.sequelize);
   if (typeof isolationLevel === 'string')
     attributes[ATTR_TRANSACTION_ISOLATION_LEVEL] = isolationLevel;
   // Only SQLite's BEGIN takes a type (DEFERRED, IMMEDIATE, EXCLUSIVE).
-  if (options.type && transaction.sequelize.getDialect() === 'sqlite') {
+  if (options.type && dialectOf(transaction.sequelize) === 'sqlite') {
     attributes[ATTR_TRANSACTION_TYPE] = options.type;
   }
   if (options.readOnly) attributes[ATTR_TRANSACTION_READ_ONLY] = true;
-  if (transaction.parent) attributes[ATTR_TRANSACTION_SAVEPOINT] = transaction.name;
+  if (transaction.parent) attributes[ATTR_TRANSACTION_SAVEPOINT] = savepointNameOf(transaction);
   return attributes;
 }

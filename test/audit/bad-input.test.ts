@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation } from '../support/setup';
@@ -8,6 +7,7 @@ import { AuditEventCollector } from './support/audit-events';
 const AWKWARD_KEY = `O'Brien "the quoted" \\ back — 日本語 😀`;
 
 describeEachDialect('audit of awkward values', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Document: ModelStatic<Model>;
   let Tag: ModelStatic<Model>;
@@ -29,7 +29,11 @@ describeEachDialect('audit of awkward values', (db) => {
     Tag = sequelize.define(
       'Tag',
       { name: { type: DataTypes.STRING, primaryKey: true }, color: DataTypes.STRING },
-      { tableName: 'tags', timestamps: false, charset: 'utf8mb4' },
+      // Sequelize 7 refuses an option its dialect does not support (charset is MySQL's);
+      // Sequelize 6 ignores it elsewhere.
+      db.sequelizeMajor === 7 && !['mariadb', 'mysql'].includes(db.name)
+        ? { tableName: 'tags', timestamps: false }
+        : { tableName: 'tags', timestamps: false, charset: 'utf8mb4' },
     );
     await sequelize.sync({ force: true });
   });
@@ -42,9 +46,10 @@ describeEachDialect('audit of awkward values', (db) => {
     const [event, ...others] = collector.all();
     assert.equal(others.length, 0);
     assert.equal(event.recordId, String(document.get('id')));
-    // PostgreSQL returns the row as stored (RETURNING): the JSON text Sequelize wrote.
+    // PostgreSQL returns the row as stored (RETURNING): the JSON text Sequelize wrote. So does
+    // SQLite on Sequelize 7, which inserts with RETURNING there too.
     const expected =
-      db.name === 'postgres'
+      db.name === 'postgres' || (db.sequelizeMajor === 7 && db.name === 'sqlite')
         ? { due: null, title: 'report' }
         : { due: '[invalid date]', render: '[function]', title: 'report' };
     assert.deepEqual(event.after?.meta, expected);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes, Op } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import type { AuditEvent } from '../../src';
 import { describeEachDialect } from '../support/dialects';
@@ -11,6 +10,7 @@ function byRecordId(events: AuditEvent[]): Map<string | null, AuditEvent> {
 }
 
 describeEachDialect('audit of bulk writes', (db) => {
+  const { DataTypes, Op } = db;
   let sequelize: Sequelize;
   let Order: ModelStatic<Model>;
   let Membership: ModelStatic<Model>;
@@ -277,8 +277,12 @@ describeEachDialect('audit of bulk writes', (db) => {
       )
       .filter((span) => span.kind === 2);
     assert.equal(collector.all().length, 100);
+    // Sequelize 7 binds its DATE values (updatedAt) already converted to text, so the values
+    // written cannot stand for the row read back: the rows after are read once more there.
+    const readsAfter = db.sequelizeMajor === 7 ? ['SELECT orders'] : [];
     assert.deepEqual(statements.map((span) => span.name).sort(), [
       'SELECT orders',
+      ...readsAfter,
       'UPDATE orders',
     ]);
   });

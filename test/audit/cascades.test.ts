@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
@@ -10,6 +9,7 @@ import { AuditEventCollector } from './support/audit-events';
  * rules Sequelize created from the associations (`onDelete`), two levels deep.
  */
 describeEachDialect('audit of rows changed by ON DELETE rules', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Author: ModelStatic<Model>;
   let Book: ModelStatic<Model>;
@@ -40,9 +40,12 @@ describeEachDialect('audit of rows changed by ON DELETE rules', (db) => {
       { stars: DataTypes.INTEGER },
       { tableName: 'reviews', timestamps: false },
     );
-    Author.hasMany(Book, { foreignKey: 'authorId', onDelete: 'CASCADE' });
-    Book.hasMany(Chapter, { foreignKey: 'bookId', onDelete: 'CASCADE' });
-    Author.hasMany(Review, { foreignKey: 'authorId', onDelete: 'SET NULL' });
+    // Sequelize 7 takes the rule inside the foreign key's options (its own API change).
+    const rule = (name: string, onDelete: string) =>
+      db.sequelizeMajor === 7 ? { foreignKey: { name, onDelete } } : { foreignKey: name, onDelete };
+    Author.hasMany(Book, rule('authorId', 'CASCADE'));
+    Book.hasMany(Chapter, rule('bookId', 'CASCADE'));
+    Author.hasMany(Review, rule('authorId', 'SET NULL'));
     await sequelize.sync({ force: true });
   });
   after(() => collector.stop());

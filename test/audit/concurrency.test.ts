@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { auditMiddleware } from '../../src';
 import type { AuditEvent } from '../../src';
@@ -24,6 +23,7 @@ async function skipDurableFlushes(sequelize: Sequelize, dialect: string, databas
 }
 
 describeEachDialect('audit under concurrent requests', (db) => {
+  const { DataTypes } = db;
   if (db.name !== 'sqlite' && db.name !== 'postgres') return;
   let sequelize: Sequelize;
   let Item: ModelStatic<Model>;

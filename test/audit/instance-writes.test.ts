@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation } from '../support/setup';
 import { AuditEventCollector, auditSpans } from './support/audit-events';
 
 describeEachDialect('audit of instance writes', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let User: ModelStatic<Model>;
   const collector = new AuditEventCollector();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DataTypes, Op, Transaction } from 'sequelize';
+import { Transaction } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { withoutAudit } from '../../src';
 import type { AuditEvent } from '../../src';
@@ -24,6 +24,7 @@ interface Tally {
 }
 
 describeEachDialect('audit of bulk writes racing other writers', (db) => {
+  const { DataTypes, Op } = db;
   let sequelize: Sequelize;
   let Item: ModelStatic<Model>;
   const collector = new AuditEventCollector();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import { configureInstrumentation, resetInstrumentation } from '../support/setup';
 import { AuditEventCollector } from './support/audit-events';
 
 describeEachDialect('audit redaction and field selection', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Account: ModelStatic<Model>;
   let Note: ModelStatic<Model>;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { trace } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { DataTypes, Sequelize as SequelizeClass } from 'sequelize';
+import { Sequelize as SequelizeClass } from 'sequelize';
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import type { AuditEvent } from '../../src';
 import { registerAuditReceiver } from '../../src';
-import { describeEachDialect } from '../support/dialects';
+import { describeEachDialect, unmanagedTransaction } from '../support/dialects';
 import {
   configureInstrumentation,
   instrumentation,
@@ -17,6 +17,7 @@ import { AsyncLocalNamespace } from './support/async-local-cls';
 import { AuditEventCollector, auditSpans } from './support/audit-events';
 
 describeEachDialect('audit inside transactions', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   let Account: ModelStatic<Model>;
   const collector = new AuditEventCollector();
@@ -70,7 +71,7 @@ describeEachDialect('audit inside transactions', (db) => {
 
   it('keeps rolled-back records marked rolled_back when asked to', async () => {
     configureInstrumentation({ audit: { keepRolledBack: true } });
-    const transaction = await sequelize.transaction();
+    const transaction = await unmanagedTransaction(sequelize);
     await Account.create({ owner: 'cid', balance: 1 }, { transaction });
     await transaction.rollback();
     const [event, ...others] = collector.all();
@@ -81,7 +82,7 @@ describeEachDialect('audit inside transactions', (db) => {
   it('drops only what came after a savepoint rolled back to', async () => {
     await sequelize.transaction(async (outer) => {
       await Account.create({ owner: 'before-sp', balance: 1 }, { transaction: outer });
-      const savepoint = await sequelize.transaction({ transaction: outer });
+      const savepoint = await unmanagedTransaction(sequelize, { transaction: outer });
       await Account.create({ owner: 'inside-sp', balance: 1 }, { transaction: savepoint });
       await savepoint.rollback();
       await Account.create({ owner: 'after-sp', balance: 1 }, { transaction: outer });
@@ -92,7 +93,7 @@ describeEachDialect('audit inside transactions', (db) => {
   it('marks what a savepoint rollback undid as rolled_back when rolled-back records are kept', async () => {
     configureInstrumentation({ audit: { keepRolledBack: true } });
     await sequelize.transaction(async (outer) => {
-      const savepoint = await sequelize.transaction({ transaction: outer });
+      const savepoint = await unmanagedTransaction(sequelize, { transaction: outer });
       await Account.create({ owner: 'undone', balance: 1 }, { transaction: savepoint });
       await savepoint.rollback();
       await Account.create({ owner: 'kept', balance: 1 }, { transaction: outer });
@@ -105,7 +106,7 @@ describeEachDialect('audit inside transactions', (db) => {
   });
 
   it('emits the records of an unmanaged transaction on commit', async () => {
-    const transaction: Transaction = await sequelize.transaction();
+    const transaction: Transaction = await unmanagedTransaction(sequelize);
     await Account.create({ owner: 'dee', balance: 1 }, { transaction });
     assert.deepEqual(collector.all(), []);
     await transaction.commit();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { DataTypes, QueryTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { rawWriteShape } from '../../src/sequelize/sql/statement-shape';
 import { describeEachDialect } from '../support/dialects';
@@ -39,6 +38,7 @@ describe('the write a raw SQL text does, read from the text', () => {
 });
 
 describeEachDialect('audit of raw writes not led by their verb', (db) => {
+  const { DataTypes, QueryTypes } = db;
   let sequelize: Sequelize;
   let Item: ModelStatic<Model>;
   const collector = new AuditEventCollector();

@@ -88,7 +88,7 @@ describeEachDialect('audit metadata end to end', (db) => {
     models = await defineModels(sequelize);
   });
   beforeEach(async () => {
-    await models.Ticket.destroy({ truncate: true });
+    await models.Ticket.truncate();
   });
   afterEach(async () => {
     await app?.stop();

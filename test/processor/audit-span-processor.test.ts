@@ -37,13 +37,13 @@ describeEachDialect('AuditSpanProcessor', (fixture) => {
 
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Item = sequelize.define('Item', { name: DataTypes.STRING, qty: DataTypes.INTEGER });
     await Item.sync();
   });
   after(() => spool.remove());
   beforeEach(async () => {
-    await Item.destroy({ truncate: true });
+    await Item.truncate();
   });
 
   function processorFor(store: AuditStore, streamId?: string) {

@@ -28,7 +28,7 @@ describeEachDialect('Audit delivery to processors', (fixture) => {
   let tables = 0;
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Parcel = sequelize.define(
       'Parcel',
       { label: DataTypes.STRING },

@@ -48,7 +48,7 @@ describeEachDialect('AuditSpanProcessor under fake timers the application instal
   let tables = 0;
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Note = sequelize.define('Note', { body: DataTypes.STRING }, { tableName: 'fake_timer_notes' });
     await Note.sync();
   });
@@ -82,7 +82,7 @@ describeEachDialect('AuditSpanProcessor under fake timers the application instal
       assert.equal(await store.count({ table: 'fake_timer_notes' }), 40);
       assert.equal((await verifyChains(store)).ok, true);
       await store.close();
-      await Note.destroy({ truncate: true });
+      await Note.truncate();
     });
   }
 });

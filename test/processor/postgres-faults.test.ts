@@ -14,7 +14,7 @@ describeEachDialect('AuditSpanProcessor against faults of a real PostgreSQL serv
   before(async function () {
     if (fixture.name !== 'postgres') this.skip();
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Invoice = sequelize.define(
       'Invoice',
       { total: DataTypes.INTEGER },

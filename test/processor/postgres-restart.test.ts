@@ -38,7 +38,7 @@ describe('AuditSpanProcessor with its PostgreSQL store stopped and restarted', f
     let Order: ModelStatic<Model>;
     before(async () => {
       sequelize = fixture.connect();
-      const { DataTypes } = await import('sequelize');
+      const { DataTypes } = fixture;
       Order = sequelize.define(
         'Order',
         { status: DataTypes.STRING },

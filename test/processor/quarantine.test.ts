@@ -38,7 +38,7 @@ describeEachDialect('AuditSpanProcessor with records the store rejects for good'
   let tables = 0;
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Account = sequelize.define('Account', { name: DataTypes.STRING }, { tableName: 'q_accounts' });
     await Account.sync();
   });

@@ -12,7 +12,7 @@ describeEachDialect("AuditSpanProcessor with durability 'transactional'", (fixtu
 
   before(async () => {
     sequelize = fixture.connect();
-    const { DataTypes } = await import('sequelize');
+    const { DataTypes } = fixture;
     Account = sequelize.define('Account', { owner: DataTypes.STRING, balance: DataTypes.INTEGER });
     await Account.sync();
   });

@@ -4,6 +4,17 @@ import { join } from 'node:path';
 import type * as SequelizeModule from 'sequelize';
 import { resetInstrumentation } from './setup';
 import type { Options, Sequelize as SequelizeType } from 'sequelize';
+import { connectV7, selectedMajors, sequelizeModuleOf } from './sequelize-majors';
+import type { SequelizeMajor } from './sequelize-majors';
+
+export type { SequelizeMajor } from './sequelize-majors';
+export {
+  dataTypesOf,
+  majorOf,
+  selectedMajors,
+  skipOnV7,
+  unmanagedTransaction,
+} from './sequelize-majors';
 
 /**
  * One suite for every database. `describeEachDialect` repeats a suite on SQLite (always),
@@ -11,6 +22,12 @@ import type { Options, Sequelize as SequelizeType } from 'sequelize';
  * the MySQL dialect (mysql2 driver) against the MariaDB server. Each suite gets a database of
  * its own, so suites and concurrent runs never see each other's tables.
  * DIALECTS=sqlite,postgres narrows the list.
+ *
+ * SEQUELIZE=6,7 repeats every suite on each Sequelize major (`sequelize` 6, `@sequelize/core`
+ * 7); the default is 6 only. A suite defines its models with the fixture's `DataTypes` (and
+ * `Op`, `QueryTypes`, ...), so the same suite runs on both. Typed as Sequelize 6's API: the
+ * v7 objects answer the calls the suites make (where v7 differs by design, the suite branches
+ * on `sequelizeMajor` and says why).
  */
 export type DialectName = 'sqlite' | 'postgres' | 'mariadb' | 'mysql';
 
@@ -24,6 +41,16 @@ export interface DialectFixture {
   readonly url: string;
   /** A new Sequelize connected to this suite's database; closed after the suite. */
   connect(options?: Options): SequelizeType;
+  /** The Sequelize major this run of the suite uses. */
+  readonly sequelizeMajor: SequelizeMajor;
+  /** `DataTypes` of that major. */
+  readonly DataTypes: typeof SequelizeModule.DataTypes;
+  /** `Op` of that major. */
+  readonly Op: typeof SequelizeModule.Op;
+  /** `QueryTypes` of that major. */
+  readonly QueryTypes: typeof SequelizeModule.QueryTypes;
+  /** The whole module of that major (`sequelize` or `@sequelize/core`). */
+  readonly module: typeof SequelizeModule;
 }
 
 const ALL: DialectName[] = ['sqlite', 'postgres', 'mariadb', 'mysql'];
@@ -83,17 +110,59 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-export function describeEachDialect(title: string, body: (fixture: DialectFixture) => void): void {
+/**
+ * Options of `describeEachDialect`: a suite that runs on Sequelize 6 only says why in
+ * `v6Only`, printed as the skip reason in v7 runs.
+ */
+export interface EachDialectOptions {
+  readonly v6Only?: string;
+}
+
+export function describeEachDialect(
+  title: string,
+  body: (fixture: DialectFixture) => void,
+  options: EachDialectOptions = {},
+): void {
+  for (const major of selectedMajors()) {
+    const label = major === 6 ? '' : ' [sequelize 7]';
+    if (major === 7 && options.v6Only) {
+      describe.skip(`${title}${label} (Sequelize 6 only: ${options.v6Only})`, () => undefined);
+      v6OnlyNotice(title, options.v6Only);
+      continue;
+    }
+    describeOnMajor(`${title}${label}`, major, body);
+  }
+}
+
+const v6OnlyNoticed = new Set<string>();
+function v6OnlyNotice(title: string, why: string): void {
+  if (v6OnlyNoticed.has(title)) return;
+  v6OnlyNoticed.add(title);
+  console.warn(`\n  NOTICE: "${title}" runs on Sequelize 6 only (${why}).\n`);
+}
+
+function describeOnMajor(
+  title: string,
+  major: SequelizeMajor,
+  body: (fixture: DialectFixture) => void,
+): void {
   for (const name of selectedDialects()) {
     const url = name === 'sqlite' ? 'sqlite:' : serverUrl(name);
     if (!url) {
       skipNotice(name);
-      describe.skip(`${title} [${name}] (skipped: no server URL)`, () => body(unavailable(name)));
+      describe.skip(`${title} [${name}] (skipped: no server URL)`, () =>
+        body(unavailable(name, major)));
+      continue;
+    }
+    if (major === 7 && name === 'mysql') {
+      // @sequelize/mysql is not installed: the mysql dialect of v7 is not part of the matrix.
+      describe.skip(`${title} [${name}] (skipped: @sequelize/mysql is not installed)`, () =>
+        body(unavailable(name, major)));
       continue;
     }
     describe(`${title} [${name}]`, function () {
       const opened: SequelizeType[] = [];
-      const fixture = createFixture(name, url, opened);
+      const fixture = createFixture(name, url, opened, major);
       before(async function () {
         this.timeout(60_000);
         await fixture.setUp();
@@ -119,6 +188,7 @@ function createFixture(
   name: DialectName,
   serverUrlValue: string,
   opened: SequelizeType[],
+  major: SequelizeMajor,
 ): ManagedFixture {
   let database = '';
   let url = '';
@@ -126,6 +196,19 @@ function createFixture(
   return {
     name,
     dbSystem: DB_SYSTEM[name],
+    sequelizeMajor: major,
+    get module() {
+      return sequelizeModuleOf(major);
+    },
+    get DataTypes() {
+      return sequelizeModuleOf(major).DataTypes;
+    },
+    get Op() {
+      return sequelizeModuleOf(major).Op;
+    },
+    get QueryTypes() {
+      return sequelizeModuleOf(major).QueryTypes;
+    },
     get database() {
       return database;
     },
@@ -151,6 +234,11 @@ function createFixture(
       await withAdmin(name, serverUrlValue, `DROP DATABASE IF EXISTS ${database}`);
     },
     connect(options: Options = {}) {
+      if (major === 7) {
+        const sequelize = connectV7(name, name === 'sqlite' ? database : url, options);
+        opened.push(sequelize);
+        return sequelize;
+      }
       // Required lazily so the instrumentation (test/support/setup.ts) patches it first.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Sequelize } = require('sequelize') as typeof SequelizeModule;
@@ -164,9 +252,29 @@ function createFixture(
   };
 }
 
-function unavailable(name: DialectName): DialectFixture {
+function unavailable(name: DialectName, major: SequelizeMajor): DialectFixture {
   const fail = (): never => {
     throw new Error(`${name} is not available in this run`);
   };
-  return { name, dbSystem: DB_SYSTEM[name], database: '', url: '', connect: fail };
+  // The module facts stay readable: a skipped suite's body still runs to collect its tests.
+  return {
+    name,
+    dbSystem: DB_SYSTEM[name],
+    database: '',
+    url: '',
+    connect: fail,
+    sequelizeMajor: major,
+    get module() {
+      return sequelizeModuleOf(major);
+    },
+    get DataTypes() {
+      return sequelizeModuleOf(major).DataTypes;
+    },
+    get Op() {
+      return sequelizeModuleOf(major).Op;
+    },
+    get QueryTypes() {
+      return sequelizeModuleOf(major).QueryTypes;
+    },
+  };
 }

@@ -93,6 +93,14 @@ describeEachDialect('tracing options', (db) => {
     });
     const [positional, named] = spansNamed('SELECT').slice(1);
     assert.equal(positional.attributes['db.query.parameter.0'], 'alan@example.com');
+    if (db.sequelizeMajor === 7) {
+      // Sequelize 7's query() writes replacements into the SQL text before the statement
+      // reaches queryRaw, where every statement is traced: there are no parameters left, and
+      // the sanitized text shows `?` in their place.
+      assert.equal(named.attributes['db.query.parameter.name'], undefined);
+      assert.ok(!String(named.attributes['db.query.text']).includes('hunter2'));
+      return;
+    }
     assert.equal(named.attributes['db.query.parameter.name'], 'Ada');
     assert.equal(named.attributes['db.query.parameter.password'], '[REDACTED]');
   });

@@ -1,3 +1,4 @@
+import type { Model, ModelStatic } from 'sequelize';
 import assert from 'node:assert/strict';
 import {
   AggregationTemporality,
@@ -7,7 +8,6 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
-import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { describeEachDialect } from '../support/dialects';
 import {
@@ -37,14 +37,16 @@ async function durationHistogram(): Promise<HistogramMetricData> {
 }
 
 describeEachDialect('db.client.operation.duration', (db) => {
+  const { DataTypes } = db;
   let sequelize: Sequelize;
   // A table of its own per dialect run, so the cumulative data points are this suite's alone.
   const table = `metric_probes_${db.name}`;
 
+  let Probe: ModelStatic<Model>;
   before(async () => {
     instrumentation.setMeterProvider(suiteMeterProvider);
     sequelize = db.connect();
-    sequelize.define('MetricProbe', { label: DataTypes.STRING }, { tableName: table });
+    Probe = sequelize.define('MetricProbe', { label: DataTypes.STRING }, { tableName: table });
     await sequelize.sync();
   });
 
@@ -62,8 +64,9 @@ describeEachDialect('db.client.operation.duration', (db) => {
   it('records each statement in seconds with the convention buckets and attributes', async () => {
     // Cumulative: sync's own SELECT on the table may be counted already.
     const before = selectPoint(await durationHistogram())?.value.count ?? 0;
-    await sequelize.models.MetricProbe.findAll();
-    await sequelize.models.MetricProbe.findAll();
+    // The model itself: Sequelize 7's sequelize.models is a set, no longer keyed by name.
+    await Probe.findAll();
+    await Probe.findAll();
     const histogram = await durationHistogram();
     assert.equal(histogram.descriptor.unit, 's');
     const point = selectPoint(histogram);

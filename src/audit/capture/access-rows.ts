@@ -1,4 +1,5 @@
 import type { ModelStaticLike } from '../../sequelize/internal-types';
+import { isModelClass, primaryKeyAttributesOf } from '../../sequelize/sequelize-facts';
 
 /*
  * What a find disclosed, read off its result on the call path: per model of `reads: true`,
@@ -31,7 +32,7 @@ function isInstance(value: unknown): value is InstanceShape {
   return (
     typeof shape.dataValues === 'object' &&
     shape.dataValues !== null &&
-    typeof (shape.constructor as Partial<ModelStaticLike> | undefined)?.rawAttributes === 'object'
+    isModelClass(shape.constructor)
   );
 }
 
@@ -94,7 +95,7 @@ function note(
     byModel.set(model, rows);
   }
   for (const field of Object.keys(values)) if (isField(field)) rows.fields.add(field);
-  const keyAttributes = model.primaryKeyAttributes;
+  const keyAttributes = primaryKeyAttributesOf(model);
   const key = keyAttributes.map((attribute) => values[attribute]);
   if (keyAttributes.length === 0 || key.some((part) => part === undefined || part === null)) {
     rows.keyless += 1;

@@ -15,6 +15,7 @@ import { canLockRows, primaryKeyOf, readRows, rereadByPrimaryKey } from './row-r
 import { hasSqlExpression } from './sql-expression';
 import { affectedRowsOfModelCall, describeWhere } from './statement-summary';
 import { awaitWrittenValues, takeWrittenValues } from './written-values';
+import { attributesOf, dialectOf } from '../../sequelize/sequelize-facts';
 
 /*
  * Bulk writes with a where: `Model.update`, `Model.destroy`, `Model.restore`,
@@ -187,7 +188,7 @@ function recordExactly(write: BulkWrite, changes: RowChange[], affected: number 
  * MySQL and MariaDB, where Sequelize's connections count only rows whose values changed.
  */
 function changedCount(write: BulkWrite, changes: readonly RowChange[]): number {
-  const dialect = write.info.model.sequelize.getDialect();
+  const dialect = dialectOf(write.info.model.sequelize);
   if (dialect !== 'mysql' && dialect !== 'mariadb') return changes.length;
   const { columns } = write.info;
   return changes.filter(
@@ -243,8 +244,8 @@ function knownWrittenValues(
 
 /** What `Model.restore` writes into `deletedAt`: its default value, else NULL. */
 function restoredDeletedAt(info: ModelInfo): unknown {
-  const attribute = info.deletedAt ? info.model.rawAttributes[info.deletedAt] : undefined;
-  return attribute && 'defaultValue' in attribute ? attribute.defaultValue : null;
+  const attribute = info.deletedAt ? attributesOf(info.model).get(info.deletedAt) : undefined;
+  return attribute?.hasDefaultValue ? attribute.defaultValue : null;
 }
 
 function pickColumns(values: RawRow, columns: readonly string[]): RawRow {

@@ -5,6 +5,7 @@ import type { RowChange } from '../record-builder';
 import type { AuditRecorder } from '../recorder';
 import type { RawRow } from '../row-diff';
 import { canLockRows, readRows } from './row-reader';
+import { attributesOf, modelsOf, unscopedModel } from '../../sequelize/sequelize-facts';
 
 /*
  * Rows the database changes by itself because of a statement: the ON DELETE and ON UPDATE
@@ -160,7 +161,7 @@ async function countQuietly(
   transaction: TransactionLike | undefined,
 ): Promise<number | undefined> {
   try {
-    const counted = model.unscoped() as unknown as {
+    const counted = unscopedModel(model) as unknown as {
       count(options: Record<string, unknown>): Promise<number>;
     };
     return await counted.count({
@@ -188,24 +189,15 @@ function rulesOf(info: ModelInfo): Readonly<Record<RuleKind, DependentRule[]>> {
   return rules;
 }
 
-interface ReferencingAttribute {
-  field?: string;
-  onDelete?: unknown;
-  onUpdate?: unknown;
-  references?: { model?: unknown; key?: unknown } | string;
-}
-
 function findRules(info: ModelInfo, kind: RuleKind): DependentRule[] {
   const rules: DependentRule[] = [];
-  const models = Object.values(info.model.sequelize.models) as AuditableModelLike[];
+  const models = modelsOf(info.model.sequelize) as AuditableModelLike[];
   for (const model of models) {
-    for (const [name, raw] of Object.entries(model.rawAttributes)) {
-      const attribute = raw as ReferencingAttribute;
+    for (const [name, attribute] of attributesOf(model)) {
       const action = String(attribute[kind] ?? '').toUpperCase();
       if (action !== 'CASCADE' && action !== 'SET NULL') continue;
       const references = attribute.references;
-      if (!references || typeof references === 'string') continue;
-      if (referencedTable(references.model) !== info.table) continue;
+      if (!references || references.table !== info.table) continue;
       const referencedKey = attributeOfField(info, String(references.key ?? info.primaryKeys[0]));
       if (!referencedKey) continue;
       rules.push({ kind, dependent: modelInfo(model), foreignKey: name, referencedKey, action });
@@ -214,17 +206,9 @@ function findRules(info: ModelInfo, kind: RuleKind): DependentRule[] {
   return rules;
 }
 
-function referencedTable(model: unknown): string | undefined {
-  if (typeof model === 'string') return model;
-  if (model === null || (typeof model !== 'object' && typeof model !== 'function'))
-    return undefined;
-  const named = model as { tableName?: unknown; getTableName?: () => unknown };
-  if (typeof named.tableName === 'string') return named.tableName;
-  return undefined;
-}
-
 function attributeOfField(info: ModelInfo, field: string): string | undefined {
-  const { rawAttributes } = info.model;
-  if (field in rawAttributes) return field;
-  return Object.keys(rawAttributes).find((name) => rawAttributes[name].field === field);
+  const attributes = attributesOf(info.model);
+  if (attributes.has(field)) return field;
+  for (const [name, attribute] of attributes) if (attribute.field === field) return name;
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { optionsAt, transactionOfCall } from './capture-context';
 import type { CallOptions, CaptureContext } from './capture-context';
 import { primaryKeyOf, readRows, rereadByPrimaryKey, rowOf } from './row-reader';
 import { hasSqlExpression } from './sql-expression';
+import { attributesOf, uniqueKeysOf } from '../../sequelize/sequelize-facts';
 
 /*
  * Inserts that may meet an existing row: `Model.bulkCreate` (plain, `ignoreDuplicates`,
@@ -198,28 +199,19 @@ function lookupKey(
   if (fills(info.primaryKeys)) return [...info.primaryKeys];
   const conflict = (options.conflictAttributes ?? options.conflictFields) as string[] | undefined;
   if (Array.isArray(conflict) && fills(conflict)) return conflict;
-  for (const unique of uniqueKeysOf(info.model)) if (fills(unique)) return unique;
+  for (const unique of uniqueAttributeKeys(info.model)) if (fills(unique)) return unique;
   return [];
 }
 
-function uniqueKeysOf(model: AuditableModelLike): string[][] {
-  const keys = Object.values(model.uniqueKeys ?? {}).map((key) =>
-    attributeNames(model, key.fields),
-  );
-  for (const [name, attribute] of Object.entries(model.rawAttributes)) {
-    if (attribute.unique === true || typeof attribute.unique === 'string') keys.push([name]);
-  }
-  return keys;
+function uniqueAttributeKeys(model: AuditableModelLike): string[][] {
+  return uniqueKeysOf(model).map((fields) => attributeNames(model, fields));
 }
 
 /** Unique keys list column names; records and rows use attribute names. */
 function attributeNames(model: AuditableModelLike, fields: readonly string[]): string[] {
-  return fields.map(
-    (field) =>
-      Object.keys(model.rawAttributes).find(
-        (name) => (model.rawAttributes[name].field ?? name) === field,
-      ) ?? field,
-  );
+  const byField = new Map<string, string>();
+  for (const [name, attribute] of attributesOf(model)) byField.set(attribute.field, name);
+  return fields.map((field) => byField.get(field) ?? field);
 }
 
 function indexBy(rows: readonly RawRow[], keyFields: readonly string[]): Map<string, RawRow> {

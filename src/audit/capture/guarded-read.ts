@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { SequelizeLike, TransactionLike } from '../../sequelize/internal-types';
 import { suppressAudit } from '../suppression';
+import { dialectOf } from '../../sequelize/sequelize-facts';
 
 /*
  * Every statement the audit side sends inside the application's transaction (pre-image reads,
@@ -24,7 +25,7 @@ export function guardedRead<T>(
   read: () => Promise<T>,
 ): Promise<T> {
   return context.with(suppressAudit(context.active()), () => {
-    if (!transaction || !ABORTS_TRANSACTION_ON_ERROR.has(sequelize.getDialect())) return read();
+    if (!transaction || !ABORTS_TRANSACTION_ON_ERROR.has(dialectOf(sequelize))) return read();
     return inSavepoint(sequelize, transaction, read);
   });
 }

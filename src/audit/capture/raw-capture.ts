@@ -5,6 +5,7 @@ import type { AuditOperation } from '../../types';
 import { dbSystemOf, namespaceOf } from '../../sequelize/db-system';
 import type { CaptureContext } from './capture-context';
 import { affectedRowsOfRawResult, sanitizedStatement } from './statement-summary';
+import { dialectOf } from '../../sequelize/sequelize-facts';
 
 /*
  * Raw writes: `sequelize.query('UPDATE ...')` and query-interface writes issued outside a
@@ -71,7 +72,7 @@ export async function captureRawWrite(
     table: write.table,
     dbSystem: dbSystemOf(call.sequelize),
     namespace: namespaceOf(call.sequelize),
-    statement: sanitizedStatement(call.sql, call.sequelize.getDialect()),
+    statement: sanitizedStatement(call.sql, dialectOf(call.sequelize)),
     // A write run as a SELECT (`UPDATE ... RETURNING`) gives back its rows, one per changed row.
     affectedRows:
       call.options.type === 'SELECT' && Array.isArray(result)

@@ -1,6 +1,7 @@
 import type { TransactionLike } from '../../sequelize/internal-types';
 import type { ModelInfo } from '../model-info';
 import { guardedRead } from './guarded-read';
+import { attributesOf, queryInterfaceOf, tableOf } from '../../sequelize/sequelize-facts';
 
 /*
  * The audit reads select the model's attributes by name. A model can be ahead of its table
@@ -10,15 +11,6 @@ import { guardedRead } from './guarded-read';
  * transaction so that a pool of one connection cannot deadlock, savepointed where a failure
  * would abort it) and the reads select only those.
  */
-
-interface DescribableSequelize {
-  getQueryInterface(): {
-    describeTable(
-      table: string | { tableName: string; schema?: string },
-      options?: Record<string, unknown>,
-    ): Promise<Record<string, unknown>>;
-  };
-}
 
 const known = new WeakMap<ModelInfo, Promise<readonly string[]>>();
 
@@ -39,16 +31,16 @@ async function describeColumns(
   info: ModelInfo,
   transaction: TransactionLike | undefined,
 ): Promise<readonly string[]> {
-  const sequelize = info.model.sequelize as unknown as DescribableSequelize;
   try {
     const table = await guardedRead(info.model.sequelize, transaction, () =>
-      sequelize
-        .getQueryInterface()
-        .describeTable(info.model.getTableName(), { transaction: transaction ?? null }),
+      queryInterfaceOf(info.model.sequelize).describeTable(tableOf(info.model), {
+        transaction: transaction ?? null,
+      }),
     );
     const existing = new Set(Object.keys(table));
+    const attributes = attributesOf(info.model);
     const readable = info.columns.filter((name) =>
-      existing.has(info.model.rawAttributes[name].field ?? name),
+      existing.has(attributes.get(name)?.field ?? name),
     );
     return readable.length > 0 ? readable : info.columns;
   } catch {

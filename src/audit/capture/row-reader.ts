@@ -3,6 +3,7 @@ import type { ModelInfo } from '../model-info';
 import type { RawRow } from '../row-diff';
 import { guardedRead } from './guarded-read';
 import { readableColumns } from './readable-columns';
+import { dialectOf, unscopedModel } from '../../sequelize/sequelize-facts';
 
 const OP_OR = Symbol.for('or');
 
@@ -25,7 +26,7 @@ const ROW_LOCK_DIALECTS: ReadonlySet<string> = new Set(['postgres', 'mysql', 'ma
  * Locked, they cannot be changed or deleted by anyone else until the write's transaction ends.
  */
 export function canLockRows(info: ModelInfo, transaction: TransactionLike | undefined): boolean {
-  return transaction !== undefined && ROW_LOCK_DIALECTS.has(info.model.sequelize.getDialect());
+  return transaction !== undefined && ROW_LOCK_DIALECTS.has(dialectOf(info.model.sequelize));
 }
 
 /**
@@ -63,7 +64,7 @@ export async function rereadByPrimaryKey(
   if (rows.length === 0 || info.primaryKeys.length === 0) return byKey;
   const attributes = [...(await readableColumns(info, transaction))];
   const instances = await guardedRead(info.model.sequelize, transaction, () =>
-    info.model.unscoped().findAll({
+    unscopedModel(info.model).findAll({
       where: primaryKeyWhere(info, rows),
       attributes,
       transaction: transaction ?? null,

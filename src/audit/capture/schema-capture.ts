@@ -18,6 +18,7 @@ import type { SchemaChange } from './schema-records';
 import { isSchemaStatement, schemaTableOf } from './schema-statements';
 import { columnsOfCall, tableOfCall } from './schema-targets';
 import { sanitizedStatement } from './statement-summary';
+import { dialectOf } from '../../sequelize/sequelize-facts';
 
 /*
  * Schema changes: one `schema` record per outermost query-interface DDL call (`sync`,
@@ -93,7 +94,7 @@ export class SchemaCapture {
     const statements = root && this.collectors.get(root);
     if (statements) {
       if (isSchemaStatement(call.sql)) {
-        statements.push(sanitizedStatement(call.sql, call.sequelize.getDialect()));
+        statements.push(sanitizedStatement(call.sql, dialectOf(call.sequelize)));
       }
       return 'collected';
     }
@@ -108,7 +109,7 @@ export class SchemaCapture {
   async captureRawDdl(call: QueryCall, next: () => Promise<unknown>): Promise<unknown> {
     const transaction = transactionOfQuery(call);
     const result = await next();
-    const statement = sanitizedStatement(call.sql, call.sequelize.getDialect());
+    const statement = sanitizedStatement(call.sql, dialectOf(call.sequelize));
     try {
       this.record(
         {
@@ -127,7 +128,7 @@ export class SchemaCapture {
   }
 
   private record(change: SchemaChange, transaction: TransactionLike | undefined): void {
-    const implicitCommit = IMPLICIT_COMMIT_DIALECTS.has(change.sequelize.getDialect());
+    const implicitCommit = IMPLICIT_COMMIT_DIALECTS.has(dialectOf(change.sequelize));
     const heldBy = implicitCommit || transaction?.finished ? undefined : transaction;
     const origin = this.recorder.originNow(transaction);
     const events = this.recorder.admitted([buildSchemaEvent(change, origin)], origin);

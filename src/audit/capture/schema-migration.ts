@@ -4,6 +4,7 @@ import type { QueryCall } from '../../sequelize/query-call';
 import { leadingVerb } from '../../sequelize/sql/statement-shape';
 import type { PendingAuditEvent } from '../record-builder';
 import { addEventMetadata } from './schema-records';
+import { modelsOf, primaryKeyAttributesOf, tableOf } from '../../sequelize/sequelize-facts';
 
 /*
  * The migration a schema change belongs to. umzug's SequelizeStorage and sequelize-cli log
@@ -42,10 +43,10 @@ export class MigrationNames {
     if (events.length === 0) return;
     const storage = storageModelOf(sequelize);
     // The storage table's own creation belongs to no migration.
-    const own = events.filter(({ event }) => !storage || event.table === storage.tableName);
+    const own = events.filter(({ event }) => !storage || event.table === tableOf(storage).tableName);
     if (own.length > 0) this.emit(own);
     if (!storage || own.length === events.length) return;
-    const migrating = events.filter(({ event }) => event.table !== storage.tableName);
+    const migrating = events.filter(({ event }) => event.table !== tableOf(storage).tableName);
     let held = this.held.get(sequelize);
     if (!held) {
       held = { events: [] };
@@ -95,15 +96,13 @@ export class MigrationNames {
 }
 
 function storageModelOf(sequelize: SequelizeLike): ModelStaticLike | undefined {
-  return (sequelize.models as Record<string, ModelStaticLike | undefined> | undefined)?.[
-    STORAGE_MODEL
-  ];
+  return modelsOf(sequelize).find((model) => model.name === STORAGE_MODEL);
 }
 
 /** The migration name in a row (or where clause) of the storage model: its key column. */
 function nameOf(values: unknown, storage: ModelStaticLike): string | undefined {
   if (values === null || typeof values !== 'object') return undefined;
-  const column = storage.primaryKeyAttributes[0] ?? 'name';
+  const column = primaryKeyAttributesOf(storage)[0] ?? 'name';
   const name = (values as Record<string, unknown>)[column];
   return typeof name === 'string' ? name : undefined;
 }

@@ -1,3 +1,4 @@
+import { isSequelizeSqlExpression } from '../../sequelize/sequelize-facts';
 import type { RawRow } from '../row-diff';
 
 /**
@@ -5,13 +6,7 @@ import type { RawRow } from '../row-diff';
  * stored result is only known by reading the row back.
  */
 export function isSqlExpression(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'SequelizeMethod') {
-      return true;
-    }
-  }
-  return false;
+  return isSequelizeSqlExpression(value);
 }
 
 /** Whether any value of the row is a SQL expression. */

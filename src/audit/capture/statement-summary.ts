@@ -1,6 +1,7 @@
 import { sanitizeSql } from '../../sequelize/sql/sanitize-sql';
 import { toCanonical } from '../canonical-value';
 import type { ModelInfo } from '../model-info';
+import { dialectOf, queryInterfaceOf } from '../../sequelize/sequelize-facts';
 
 /** Longest sanitized statement or where clause kept in a statement-level record. */
 const MAX_STATEMENT_LENGTH = 2048;
@@ -11,17 +12,11 @@ export function sanitizedStatement(sql: string, dialect: string): string {
   return sanitizeSql(sql, { mysqlQuoting, maxLength: MAX_STATEMENT_LENGTH });
 }
 
-interface WhereGenerator {
-  whereQuery(where: unknown, options: Record<string, unknown>): string;
-}
-
 /** The where clause of a bulk write as sanitized SQL (`WHERE "status" = ?`). */
 export function describeWhere(info: ModelInfo, where: unknown): string {
-  const dialect = info.model.sequelize.getDialect();
+  const dialect = dialectOf(info.model.sequelize);
   try {
-    const queryInterface = (
-      info.model.sequelize as unknown as { getQueryInterface(): { queryGenerator: WhereGenerator } }
-    ).getQueryInterface();
+    const queryInterface = queryInterfaceOf(info.model.sequelize);
     const sql = queryInterface.queryGenerator.whereQuery(where ?? {}, { model: info.model });
     return sanitizedStatement(sql || 'WHERE 1=1', dialect);
   } catch {

@@ -2,6 +2,8 @@ import type { AuditableModelLike } from '../../sequelize/internal-types';
 import type { ModelCall } from '../../sequelize/model-call';
 import type { QueryCall } from '../../sequelize/query-call';
 import type { RawRow } from '../row-diff';
+import { attributesOf } from '../../sequelize/sequelize-facts';
+import type { AttributeFacts } from '../../sequelize/adapter';
 
 /*
  * The values `Model.update` wrote, as Sequelize finally wrote them (after validation, setters,
@@ -43,13 +45,17 @@ export function noteWrittenValues(query: QueryCall): void {
 
 const QUOTES: Readonly<Record<string, string>> = { '"': '"', '`': '`', '[': ']' };
 
-/** The `SET` list of a Sequelize UPDATE as attribute values; null when any part is not `col=$n`. */
+/**
+ * The `SET` list of a Sequelize UPDATE as attribute values; null when any part is not a bound
+ * `col=$n` (positional binds, an array: Sequelize 6) or `col=$name` (named binds, an object:
+ * Sequelize 7's `$sequelize_1`).
+ */
 export function assignedValues(
   sql: string,
   bind: unknown,
   model: AuditableModelLike,
 ): RawRow | null {
-  if (!Array.isArray(bind)) return null;
+  if (bind === null || typeof bind !== 'object') return null;
   const set = sql.indexOf(' SET ');
   if (set < 0) return null;
   const attributes = attributesByField(model);
@@ -62,26 +68,43 @@ export function assignedValues(
     if (end < 0 || sql[end + 1] !== '=' || sql[end + 2] !== '$') return null;
     const field = sql.slice(i + 1, end);
     let j = end + 3;
-    while (j < sql.length && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j += 1;
-    const index = Number(sql.slice(end + 3, j)) - 1;
+    while (j < sql.length && isBindNameChar(sql.charCodeAt(j))) j += 1;
+    const value = boundValue(bind, sql.slice(end + 3, j));
     const attribute = attributes.get(field);
-    if (j === end + 3 || index < 0 || index >= bind.length || !attribute) return null;
-    if (convertsBeforeBinding(model.rawAttributes[attribute].type)) return null;
-    values[attribute] = bind[index];
+    if (value === NOT_BOUND || !attribute || attribute.convertsBeforeBinding) return null;
+    values[attribute.name] = value;
     if (sql[j] === ',') i = j + 1;
     else return sql[j] === undefined || sql[j] === ' ' ? values : null;
   }
 }
 
-function attributesByField(model: AuditableModelLike): Map<string, string> {
-  const byField = new Map<string, string>();
-  for (const [name, attribute] of Object.entries(model.rawAttributes)) {
-    byField.set(attribute.field ?? name, name);
-  }
-  return byField;
+const NOT_BOUND = Symbol('not bound');
+
+function isBindNameChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95
+  );
 }
 
-/** Types that turn a value into something else before binding it (BLOB, FLOAT, GEOMETRY...). */
-function convertsBeforeBinding(type: unknown): boolean {
-  return typeof (type as { _bindParam?: unknown } | undefined)?._bindParam === 'function';
+/** The value bound to `$name`: a 1-based index into an array, or a key of an object. */
+function boundValue(bind: object, name: string): unknown {
+  if (name === '') return NOT_BOUND;
+  if (Array.isArray(bind)) {
+    const index = /^[0-9]+$/.test(name) ? Number(name) - 1 : -1;
+    return index >= 0 && index < bind.length ? (bind as unknown[])[index] : NOT_BOUND;
+  }
+  return Object.hasOwn(bind, name) ? (bind as Record<string, unknown>)[name] : NOT_BOUND;
+}
+
+/** The attributes by column, with their names. */
+function attributesByField(
+  model: AuditableModelLike,
+): Map<string, AttributeFacts & { name: string }> {
+  const byField = new Map<string, AttributeFacts & { name: string }>();
+  for (const [name, attribute] of attributesOf(model))
+    byField.set(attribute.field, { ...attribute, name });
+  return byField;
 }

@@ -1,5 +1,6 @@
 import type { ModelStaticLike } from '../internal-types';
 import type { QueryCall } from '../query-call';
+import { tableOf } from '../sequelize-facts';
 
 /** What a statement is about: its verb and the table(s) it works on. */
 export interface StatementShape {
@@ -139,13 +140,8 @@ const tableNames = new WeakMap<ModelStaticLike, string>();
 export function tableNameOf(model: ModelStaticLike): string {
   let name = tableNames.get(model);
   if (name === undefined) {
-    const table = model.getTableName();
-    name =
-      typeof table === 'string'
-        ? table
-        : table.schema
-          ? `${table.schema}.${table.tableName}`
-          : table.tableName;
+    const table = tableOf(model);
+    name = table.schema ? `${table.schema}.${table.tableName}` : table.tableName;
     tableNames.set(model, name);
   }
   return name;
@@ -189,6 +185,37 @@ function shapeOfTables(operation: string, tables: readonly string[]): StatementS
   };
 }
 
+interface IncludeLike {
+  model?: ModelStaticLike;
+  include?: IncludeLike[];
+}
+
+/**
+ * `options.tableNames` as Sequelize 6 gives them. Sequelize 7 (7.0.0-alpha.48) keys them by
+ * its table objects, which turns every name into `[object Object]`: unusable.
+ */
+function usableTableNames(names: readonly string[] | undefined): readonly string[] | undefined {
+  return names?.some((name) => name === '[object Object]') ? undefined : names;
+}
+
+/**
+ * The tables of a SELECT with includes, for Sequelize 7, whose `tableNames` are unusable: the
+ * model's, then each included model's, depth first, each once.
+ */
+function includedTables(options: QueryCall['options']): string[] | undefined {
+  const include = options.include as IncludeLike[] | undefined;
+  if (!options.model || !Array.isArray(include) || include.length === 0) return undefined;
+  const tables = new Set<string>([tableOf(options.model).tableName]);
+  const visit = (items: readonly IncludeLike[]) => {
+    for (const item of items) {
+      if (item.model) tables.add(tableOf(item.model).tableName);
+      if (Array.isArray(item.include)) visit(item.include);
+    }
+  };
+  visit(include);
+  return [...tables];
+}
+
 /**
  * Operation, collection and summary of a statement, from what Sequelize knows before
  * reading the text: its tables, else its model, else the one table the text names, else the
@@ -197,12 +224,11 @@ function shapeOfTables(operation: string, tables: readonly string[]): StatementS
 export function statementShape(call: QueryCall): StatementShape {
   const operation = operationOf(call);
   const { options } = call;
-  if (options.tableNames && options.tableNames.length > 1) {
-    return shapeOfTables(operation, options.tableNames);
-  }
+  const tables = usableTableNames(options.tableNames) ?? includedTables(options);
+  if (tables && tables.length > 1) return shapeOfTables(operation, tables);
   const model = options.model ?? (options.instance?.constructor as ModelStaticLike | undefined);
   if (model) return modelShape(model, operation);
-  if (options.tableNames?.length === 1) return shapeOfTables(operation, options.tableNames);
+  if (tables?.length === 1) return shapeOfTables(operation, tables);
   const target = singleTableTarget(call.sql, operation);
   if (target) return shapeOfTables(operation, [target]);
   if (call.modelCall && options.type !== 'RAW' && options.type !== undefined) {

@@ -30,6 +30,7 @@ import { rowToEvent, rowToRecord } from './sql-rows';
 import type { AuditTables, SqlRunner } from './sql-schema';
 import { ensureAuditSchema, existingTables } from './sql-schema';
 import { cursorCondition, filterConditions, time, whereClause } from './sql-where';
+import { dialectOf } from '../../sequelize/sequelize-facts';
 
 /**
  * Options of `SqlAuditStore`. Give either `sequelize` (the application's instance, or one of
@@ -366,7 +367,7 @@ export class SqlAuditStore implements TransactionalAuditStore, StoreWithComplian
   }
 
   private attach(sequelize: StoreSequelize): void {
-    const family = sqlFamilyOf(sequelize.getDialect());
+    const family = sqlFamilyOf(dialectOf(sequelize));
     this.sequelize = sequelize;
     this.sqlRunner = {
       family,

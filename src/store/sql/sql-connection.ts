@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Options, Sequelize } from 'sequelize';
 import { AuditStoreNotFoundError } from '../store-mode';
+import { openV7Connection, sequelizeV6Installed } from './sequelize-v7-connection';
 
 /** The npm packages each dialect's driver needs, for the error when one is missing. */
 const DRIVER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
@@ -44,9 +45,11 @@ export async function openSqlConnection(
   url: string,
   options: SqlConnectionOptions,
 ): Promise<Sequelize> {
-  const { Sequelize: SequelizeClass } = await import('sequelize');
   const base: Options = { logging: false, ...options.sequelizeOptions };
   const dialect = url.startsWith('sqlite:') ? 'sqlite' : (/^([a-z]+):/i.exec(url)?.[1] ?? '');
+  // Sequelize 6 when installed (also when both are), else Sequelize 7.
+  if (!(await sequelizeV6Installed())) return openOnV7(url, dialect, options, base);
+  const { Sequelize: SequelizeClass } = await import('sequelize');
   try {
     if (dialect !== 'sqlite') return new SequelizeClass(url, base);
     const storage = url.slice('sqlite:'.length) || ':memory:';
@@ -65,6 +68,24 @@ export async function openSqlConnection(
   } catch (error) {
     throw driverMissing(error, dialect) ?? error;
   }
+}
+
+async function openOnV7(
+  url: string,
+  dialect: string,
+  options: SqlConnectionOptions,
+  base: Options,
+): Promise<Sequelize> {
+  if (dialect !== 'sqlite') return openV7Connection(dialect, url, undefined, base);
+  const storage = url.slice('sqlite:'.length) || ':memory:';
+  if (storage !== ':memory:' && (options.readOnly || options.mustExist)) await requireFile(storage);
+  const readOnly = options.readOnly && storage !== ':memory:';
+  return openV7Connection(
+    'sqlite',
+    url,
+    { storage, readOnlyMode: readOnly ? SQLITE_OPEN_READONLY : undefined },
+    base,
+  );
 }
 
 function driverMissing(error: unknown, dialect: string): Error | undefined {

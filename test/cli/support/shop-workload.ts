@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataTypes } from 'sequelize';
+import { dataTypesOf } from '../../support/dialects';
 import type { Sequelize } from 'sequelize';
 import { AuditSpanProcessor, withAuditContext } from '../../../src';
 import type { AuditStore } from '../../../src/store/audit-store';
@@ -26,6 +26,7 @@ const ALICE = { actor: { id: 'alice', type: 'user' } };
 const NIGHTLY = { actor: { id: 'nightly-job', type: 'service' }, reason: 'refund run' };
 
 function defineModels(sequelize: Sequelize) {
+  const DataTypes = dataTypesOf(sequelize);
   const Order = sequelize.define(
     'Order',
     {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataTypes } from 'sequelize';
+import { dataTypesOf } from '../../support/dialects';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { AuditSpanProcessor, SqlAuditStore } from '../../../src';
 import type {
@@ -20,6 +20,7 @@ export interface HooksModels {
 }
 
 export async function defineModels(sequelize: Sequelize): Promise<HooksModels> {
+  const DataTypes = dataTypesOf(sequelize);
   const Ticket = sequelize.define('Ticket', {
     title: DataTypes.STRING,
     status: DataTypes.STRING,

@@ -1,4 +1,4 @@
-import { DataTypes } from 'sequelize';
+import { dataTypesOf } from '../../support/dialects';
 import type { ModelStatic, Model, Sequelize } from 'sequelize';
 
 export interface TracedModels {
@@ -8,6 +8,7 @@ export interface TracedModels {
 
 /** Two small models on lower-case tables, so raw SQL reads the same on every dialect. */
 export function defineModels(sequelize: Sequelize): TracedModels {
+  const DataTypes = dataTypesOf(sequelize);
   const User = sequelize.define(
     'User',
     {
