@@ -47,8 +47,11 @@ interface QuerySpan {
   readonly context: Context;
   readonly attributes: Attributes;
   readonly shapeAttributes: ShapeAttributes;
-  /** `performance.now()` when the span started: the metric measures the span's interval. */
-  readonly startTime: number;
+  /**
+   * `performance.now()` when the span started, for a span that does not time itself (an SDK
+   * span does: its `duration`, read at the end, spares two clock reads per statement).
+   */
+  readonly startTime?: number;
   readonly connection: ConnectionInfo;
   /** Built only when a hook needs it. */
   readonly requestInfo?: QueryRequestInfo;
@@ -129,6 +132,20 @@ function requestInfoOf(
   };
 }
 
+/** What an SDK span (`ReadableSpan`) says of its interval once ended: `[seconds, nanoseconds]`. */
+interface TimedSpan {
+  readonly duration?: unknown;
+}
+
+/** The interval the span measured, else the one timed since `startTime`; in seconds. */
+function durationSeconds(traced: QuerySpan): number | undefined {
+  const { duration } = traced.span as TimedSpan;
+  if (Array.isArray(duration) && typeof duration[0] === 'number' && duration[0] >= 0) {
+    return duration[0] + (duration[1] as number) / 1e9;
+  }
+  return traced.startTime === undefined ? undefined : (performance.now() - traced.startTime) / 1000;
+}
+
 /**
  * The context the rest of the chain runs in. With audit off the chain is this interceptor and
  * then the driver-span suppression (see the instrumentation's tracing-only chains): entering
@@ -173,9 +190,9 @@ export function createQuerySpanInterceptor(
     const shape = statementShape(call);
     const shared = shapeAttributes(shape, connection);
     const attributes = spanAttributes(call, shared, deps, config);
-    const startTime = performance.now();
     const kind = SpanKind.CLIENT;
     const span = deps.tracer().startSpan(shape.summary, { kind, attributes }, parent);
+    const startTime = 'duration' in span ? undefined : performance.now();
     const hooked = config.requestHook !== undefined || config.responseHook !== undefined;
     const requestInfo = hooked ? requestInfoOf(call, shape, connection) : undefined;
     const { requestHook } = config;
@@ -221,12 +238,12 @@ export function createQuerySpanInterceptor(
       describeOutcome(call, traced, result, error);
     } finally {
       traced.span.end();
-      const seconds = (performance.now() - traced.startTime) / 1000;
+      const seconds = durationSeconds(traced);
       const failed = error !== undefined;
       const attributes = failed
         ? metricAttributes(traced.attributes)
         : traced.shapeAttributes.metric;
-      deps.durationHistogram().record(seconds, attributes);
+      if (seconds !== undefined) deps.durationHistogram().record(seconds, attributes);
     }
   };
   const onError = (error: unknown) => deps.diag.error('ending a query span failed', error);
