@@ -144,6 +144,7 @@ async function countInParallel(
   plans: readonly SeriesPlan[],
   runner: SeriesRunner,
   parallel: number,
+  onSeries: (done: readonly Series[]) => void,
 ): Promise<Series[]> {
   const results: Series[] = new Array<Series>(plans.length);
   let nextIndex = 0;
@@ -151,6 +152,7 @@ async function countInParallel(
     while (nextIndex < plans.length) {
       const index = nextIndex++;
       results[index] = await countSeries(plans[index], runner);
+      onSeries(results.filter((entry) => entry !== undefined));
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, plans.length) }, worker));
@@ -219,12 +221,19 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
   }
   let series: Series[];
   try {
-    series = await countInParallel(plans, runner, options.parallel);
+    // Saved after every series, so that a run stopped early keeps what it counted.
+    const save = (done: readonly Series[]) => {
+      if (options.save) {
+        writeFileSync(
+          options.save,
+          `${JSON.stringify({ lengths: baseLengths, series: done }, null, 2)}\n`,
+        );
+      }
+    };
+    series = await countInParallel(plans, runner, options.parallel, save);
   } finally {
     rmSync(runner.script, { force: true });
   }
-  if (options.save)
-    writeFileSync(options.save, `${JSON.stringify({ lengths: baseLengths, series }, null, 2)}\n`);
   const report = renderInstructionReport(series, [
     ...describeEnvironment().map((line) => line.replace(/^- /, '')),
     `${smoke ? 'smoke' : 'full'} run; run lengths ${baseLengths.join(', ')} timed operations (heavy workloads scaled by weight)`,
