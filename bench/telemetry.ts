@@ -50,7 +50,7 @@ export type BatchingMode = 'clock' | 'count';
 /** What a configuration installs; the instruction bench adds SDK-only floors and variants. */
 export type InstalledConfiguration = ConfigurationId | 'ours-one-span' | 'ours-all-spans';
 
-const HELD = { delayMs: 1_000_000_000, queue: 1_000_000 };
+const HELD = { delayMs: 1_000_000_000, queue: 1_000_000, timeoutMs: 60 * 60 * 1000 };
 
 export function installTelemetry(
   id: InstalledConfiguration,
@@ -67,10 +67,20 @@ export function installTelemetry(
   if (auditProcessor) processors.push(auditProcessor);
   const batchConfig =
     batching === 'count'
-      ? { scheduledDelayMillis: HELD.delayMs, maxQueueSize: HELD.queue, maxExportBatchSize: 512 }
+      ? {
+          scheduledDelayMillis: HELD.delayMs,
+          maxQueueSize: HELD.queue,
+          maxExportBatchSize: 512,
+          exportTimeoutMillis: HELD.timeoutMs,
+        }
       : undefined;
   processors.push(new BatchSpanProcessor(new DiscardSpanExporter(), batchConfig));
-  const provider = new NodeTracerProvider({ spanProcessors: processors });
+  // The flush after the timed part of a count holds all its batched work: under valgrind on a
+  // busy machine it takes longer than the default 30 s.
+  const provider = new NodeTracerProvider({
+    spanProcessors: processors,
+    ...(batching === 'count' ? { forceFlushTimeoutMillis: HELD.timeoutMs } : {}),
+  });
   provider.register();
   registerInstrumentationOf(id, provider);
   return {
@@ -138,6 +148,8 @@ function createAuditProcessor(cleanups: Array<() => void>, batching: BatchingMod
           checkpointIntervalMs: HELD.delayMs,
           maxBatchSize: HELD.queue,
           maxQueueSize: HELD.queue,
+          // Under valgrind on a busy machine a store write can take longer than the default.
+          storeTimeoutMillis: HELD.timeoutMs,
         }
       : {}),
   });

@@ -2,7 +2,7 @@
  * npm run bench -- --instructions [--smoke]: instructions per operation, counted by valgrind.
  * See bench/README.md, "Instruction counts".
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildSync } from 'esbuild';
@@ -11,7 +11,7 @@ import { WORKLOADS } from '../workloads';
 import type { InstructionConfiguration } from './protocol';
 import { INSTRUCTION_CONFIGURATIONS } from './protocol';
 import { renderInstructionReport } from './report';
-import type { Series, SeriesRunner } from './series';
+import type { Series, SeriesPlan, SeriesRunner } from './series';
 import { countSeries } from './series';
 
 interface InstructionOptions {
@@ -20,6 +20,9 @@ interface InstructionOptions {
   workloads?: string[];
   lengths?: number[];
   output?: string;
+  parallel: number;
+  save?: string;
+  merge?: string[];
 }
 
 /** Lengths of the light workloads; heavy ones (weight < 1) scale down, never below 250 apart. */
@@ -83,6 +86,23 @@ function parseOptions(argv: string[]): InstructionOptions {
       numberList,
     )
     .option('--output <file>', 'also write the report to this file')
+    .option(
+      '--parallel <n>',
+      'count this many series at once (the counts do not depend on it; wall time does)',
+      (value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+          throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`);
+        return n;
+      },
+      1,
+    )
+    .option('--save <file>', 'also write the fitted series as JSON (for --merge)')
+    .option(
+      '--merge <files>',
+      'count nothing: render one report from series saved by --save (comma-separated files)',
+      (value: string) => value.split(','),
+    )
     .parse(argv)
     .opts<InstructionOptions>();
 }
@@ -113,8 +133,59 @@ function bundleChild(directory: string): string {
   return outfile;
 }
 
+/** How every figure is made, under every report. */
+const METHOD_NOTES = [
+  'each figure is the slope of a least-squares line through the totals of runs that differ only in the number of timed operations (identical set-up and warm-up, node --predictable --expose-gc, full GC around the timed part); spread: the slopes between consecutive lengths',
+  'batched work is held until after the timed operations (time-based flushing off); "call path" ends the process right after them, "background" is the batched work flushed then (export, audit persistence)',
+];
+
+/** Counts the plans, `parallel` at a time; the series come back in plan order. */
+async function countInParallel(
+  plans: readonly SeriesPlan[],
+  runner: SeriesRunner,
+  parallel: number,
+  onSeries: (done: readonly Series[]) => void,
+): Promise<Series[]> {
+  const results: Series[] = new Array<Series>(plans.length);
+  let nextIndex = 0;
+  const worker = async (): Promise<void> => {
+    while (nextIndex < plans.length) {
+      const index = nextIndex++;
+      results[index] = await countSeries(plans[index], runner);
+      onSeries(results.filter((entry) => entry !== undefined));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, plans.length) }, worker));
+  return results;
+}
+
+/** The series of several saved runs, one report (a later file's series replaces an earlier one's). */
+function mergeSaved(files: readonly string[]): Series[] {
+  const byKey = new Map<string, Series>();
+  for (const file of files) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { series: Series[] };
+    for (const entry of saved.series)
+      byKey.set(`${entry.workload}\u0000${entry.configuration}`, entry);
+  }
+  const order = (entry: Series) => INSTRUCTION_CONFIGURATIONS.indexOf(entry.configuration);
+  const workloadOrder = (entry: Series) => WORKLOADS.findIndex((w) => w.name === entry.workload);
+  return [...byKey.values()].sort(
+    (a, b) => workloadOrder(a) - workloadOrder(b) || order(a) - order(b),
+  );
+}
+
 export async function runInstructionBench(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
+  if (options.merge) {
+    const report = renderInstructionReport(mergeSaved(options.merge), [
+      ...describeEnvironment().map((line) => line.replace(/^- /, '')),
+      `merged from ${options.merge.length} saved run(s) of the same commit: ${options.merge.join(', ')}`,
+      ...METHOD_NOTES,
+    ]);
+    process.stdout.write(`${report}\n`);
+    if (options.output) writeFileSync(options.output, `${report}\n`);
+    return 0;
+  }
   const smoke = options.smoke;
   const only = smoke && argv.every((arg) => arg !== '--only') ? SMOKE.only : options.only;
   const workloadNames =
@@ -132,39 +203,41 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
           `${instructions.toLocaleString('en-US')} instructions in ${seconds.toFixed(1)} s\n`,
       ),
   };
-  const series: Series[] = [];
-  async function countAll(into: Series[]): Promise<void> {
-    for (const name of workloadNames) {
-      const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
-      const lengths = lengthsOf(workload.weight, baseLengths);
-      // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
-      const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
-      for (const configuration of only) {
-        into.push(
-          await countSeries(
-            {
-              configuration,
-              workload: name,
-              warmUp,
-              lengths,
-              splitCallPath: configuration === 'ours-audit',
-            },
-            runner,
-          ),
-        );
-      }
+  const plans: SeriesPlan[] = [];
+  for (const name of workloadNames) {
+    const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
+    const lengths = lengthsOf(workload.weight, baseLengths);
+    // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
+    const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
+    for (const configuration of only) {
+      plans.push({
+        configuration,
+        workload: name,
+        warmUp,
+        lengths,
+        splitCallPath: configuration === 'ours-audit',
+      });
     }
   }
+  let series: Series[];
   try {
-    await countAll(series);
+    // Saved after every series, so that a run stopped early keeps what it counted.
+    const save = (done: readonly Series[]) => {
+      if (options.save) {
+        writeFileSync(
+          options.save,
+          `${JSON.stringify({ lengths: baseLengths, series: done }, null, 2)}\n`,
+        );
+      }
+    };
+    series = await countInParallel(plans, runner, options.parallel, save);
   } finally {
     rmSync(runner.script, { force: true });
   }
   const report = renderInstructionReport(series, [
     ...describeEnvironment().map((line) => line.replace(/^- /, '')),
     `${smoke ? 'smoke' : 'full'} run; run lengths ${baseLengths.join(', ')} timed operations (heavy workloads scaled by weight)`,
-    'each figure is the slope of a least-squares line through the totals of runs that differ only in the number of timed operations (identical set-up and warm-up, node --predictable --expose-gc, full GC around the timed part); spread: the slopes between consecutive lengths',
-    'batched work is held until after the timed operations (time-based flushing off); "call path" ends the process right after them, "background" is the batched work flushed then (export, audit persistence)',
+    ...METHOD_NOTES,
   ]);
   process.stdout.write(`${report}\n`);
   if (options.output) writeFileSync(options.output, `${report}\n`);

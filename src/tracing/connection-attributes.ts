@@ -23,6 +23,10 @@ export interface ConnectionInfo {
   readonly dialect: string;
   readonly dbSystem: string;
   readonly namespace?: string;
+  /** `server.address`, absent for SQLite. */
+  readonly serverAddress?: string;
+  /** `server.port`, absent for SQLite and when unknown. */
+  readonly serverPort?: number;
   readonly attributes: Readonly<Attributes>;
 }
 
@@ -51,5 +55,12 @@ function describeConnection(sequelize: SequelizeLike): ConnectionInfo {
     const port = Number(connection.port ?? DEFAULT_PORT_BY_DIALECT[dialect]);
     if (Number.isInteger(port) && port > 0) attributes[ATTR_SERVER_PORT] = port;
   }
-  return { dialect, dbSystem, namespace, attributes: Object.freeze(attributes) };
+  return {
+    dialect,
+    dbSystem,
+    namespace,
+    serverAddress: attributes[ATTR_SERVER_ADDRESS] as string | undefined,
+    serverPort: attributes[ATTR_SERVER_PORT] as number | undefined,
+    attributes: Object.freeze(attributes),
+  };
 }

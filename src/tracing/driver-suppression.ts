@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import type { QueryInterceptor } from '../sequelize/query-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 
@@ -13,6 +13,9 @@ export function createDriverSpanSuppression(
 ): QueryInterceptor {
   return (_call, next) => {
     if (config().suppressDriverSpans === false) return next();
-    return context.with(suppressTracing(context.active()), next);
+    const active = context.active();
+    // Already suppressed: the query span entered the suppressed context itself (audit off).
+    if (isTracingSuppressed(active)) return next();
+    return context.with(suppressTracing(active), next);
   };
 }

@@ -71,45 +71,18 @@ function ormSpanTemplate(call: ModelCall): OrmSpanTemplate {
   return template;
 }
 
-/** What a statement span says of the model call it belongs to, when that call has no span. */
-const statementTemplates: Record<
-  ModelCall['kind'],
-  WeakMap<ModelCall['model'], Map<string, Readonly<Attributes>>>
-> = { static: new WeakMap(), instance: new WeakMap() };
-
-function statementTemplate(call: ModelCall): Readonly<Attributes> {
-  const byModel = statementTemplates[call.kind];
-  let byMethod = byModel.get(call.model);
-  if (!byMethod) {
-    byMethod = new Map();
-    byModel.set(call.model, byMethod);
-  }
-  let attributes = byMethod.get(call.method);
-  if (!attributes) {
-    attributes = Object.freeze({
-      [ATTR_SEQUELIZE_MODEL]: call.model.name,
-      [ATTR_SEQUELIZE_METHOD]: call.method,
-      [ATTR_SEQUELIZE_CALL_KIND]: call.kind,
-    });
-    byMethod.set(call.method, attributes);
-  }
-  return attributes;
-}
-
 /** The outermost model calls that have an ORM span. */
 const spannedCalls = new WeakSet<ModelCall>();
 
 /**
- * The `sequelize.*` attributes a statement of `modelCall` carries: those of the outermost
- * model call (the application's call), unless that call has an ORM span that says them.
+ * The model call whose `sequelize.*` attributes a statement of `modelCall` carries: the
+ * outermost one (the application's call), unless that call has an ORM span that says them.
  */
-export function modelCallAttributes(
-  modelCall: ModelCall | undefined,
-): Readonly<Attributes> | undefined {
+export function unspannedModelCall(modelCall: ModelCall | undefined): ModelCall | undefined {
   if (!modelCall) return undefined;
   let outermost = modelCall;
   while (outermost.parent) outermost = outermost.parent;
-  return spannedCalls.has(outermost) ? undefined : statementTemplate(outermost);
+  return spannedCalls.has(outermost) ? undefined : outermost;
 }
 
 /**

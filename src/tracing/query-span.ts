@@ -1,15 +1,8 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
-import {
-  ATTR_DB_COLLECTION_NAME,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_SUMMARY,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_RESPONSE_STATUS_CODE,
-  ATTR_ERROR_TYPE,
-} from '@opentelemetry/semantic-conventions';
+import { ATTR_DB_RESPONSE_STATUS_CODE, ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import type { ModelStaticLike } from '../sequelize/internal-types';
 import { isAuditStoreQuery, transactionOfQuery } from '../sequelize/query-call';
 import type { QueryCall, QueryInterceptor } from '../sequelize/query-call';
@@ -24,7 +17,9 @@ import type { ConnectionInfo } from './connection-attributes';
 import { metricAttributes } from './metrics';
 import { parameterAttributes } from './query-parameters';
 import { observeDownstream } from '../sequelize/interceptor-chain';
-import { modelCallAttributes } from './orm-span';
+import { unspannedModelCall } from './orm-span';
+import { shapeAttributes, statementAttributes } from './statement-attributes';
+import type { ShapeAttributes } from './statement-attributes';
 import { recordFailure } from './record-error';
 import { SanitizedTextCache } from './sanitized-text-cache';
 import { queryResultCounts } from './query-result';
@@ -48,12 +43,15 @@ const NO_COUNTS: QueryResultCounts = Object.freeze({});
 /** One traced statement, from start to end. */
 interface QuerySpan {
   readonly span: Span;
-  /** The parent context with this span active. */
+  /** The parent context with this span active (and tracing suppressed, see `downstreamContext`). */
   readonly context: Context;
   readonly attributes: Attributes;
   readonly shapeAttributes: ShapeAttributes;
-  /** `performance.now()` when the span started: the metric measures the span's interval. */
-  readonly startTime: number;
+  /**
+   * `performance.now()` when the span started, for a span that does not time itself (an SDK
+   * span does: its `duration`, read at the end, spares two clock reads per statement).
+   */
+  readonly startTime?: number;
   readonly connection: ConnectionInfo;
   /** Built only when a hook needs it. */
   readonly requestInfo?: QueryRequestInfo;
@@ -93,68 +91,20 @@ function modelNameOf(call: QueryCall): string | undefined {
   return model?.name ?? call.modelCall?.model.name;
 }
 
-/** The attributes every statement of one shape on one connection shares (text aside). */
-interface ShapeAttributes {
-  readonly connection: ConnectionInfo;
-  readonly span: Readonly<Attributes>;
-  /** The metric attributes of a statement of this shape that succeeded. */
-  readonly metric: Readonly<Attributes>;
-  /** `span` with a model call's attributes added, by model call: kept for shared shapes only. */
-  readonly withModelCall?: WeakMap<Readonly<Attributes>, Readonly<Attributes>>;
-}
-
-const attributesByShape = new WeakMap<StatementShape, ShapeAttributes>();
-
-function describeShape(shape: StatementShape, connection: ConnectionInfo): ShapeAttributes {
-  const span: Attributes = {
-    ...connection.attributes,
-    [ATTR_DB_OPERATION_NAME]: shape.operation,
-    [ATTR_DB_QUERY_SUMMARY]: shape.summary,
-  };
-  if (shape.collection) span[ATTR_DB_COLLECTION_NAME] = shape.collection;
-  const metric = Object.freeze(metricAttributes(span));
-  return shape.shared
-    ? { connection, span, metric, withModelCall: new WeakMap() }
-    : { connection, span, metric };
-}
-
-/**
- * The attributes a statement starts from: those of its shape and, when its model call has no
- * ORM span, the call's. Merged once per shape and model method, so that a statement copies
- * one object (a fast clone) instead of spreading two.
- */
-function baseAttributes(shared: ShapeAttributes, call: QueryCall): Readonly<Attributes> {
-  const ofModelCall = modelCallAttributes(call.modelCall);
-  if (!ofModelCall) return shared.span;
-  let merged = shared.withModelCall?.get(ofModelCall);
-  if (!merged) {
-    merged = { ...shared.span, ...ofModelCall };
-    shared.withModelCall?.set(ofModelCall, merged);
-  }
-  return merged;
-}
-
-/** Built once per shared shape and connection; anew for a shape read from the text. */
-function shapeAttributes(shape: StatementShape, connection: ConnectionInfo): ShapeAttributes {
-  if (!shape.shared) return describeShape(shape, connection);
-  let cached = attributesByShape.get(shape);
-  if (cached?.connection !== connection) {
-    cached = describeShape(shape, connection);
-    attributesByShape.set(shape, cached);
-  }
-  return cached;
-}
-
 function spanAttributes(
   call: QueryCall,
   shared: ShapeAttributes,
   deps: TracingDeps,
   config: SequelizeAuditInstrumentationConfig,
 ): Attributes {
-  const attributes: Attributes = {
-    ...baseAttributes(shared, call),
-    [ATTR_DB_QUERY_TEXT]: queryText(call, config, shared.connection),
-  };
+  const { connection, shape } = shared;
+  const text = queryText(call, config, connection);
+  const attributes = statementAttributes(
+    shape,
+    connection,
+    unspannedModelCall(call.modelCall),
+    text,
+  );
   if (config.captureParameters) {
     const parameters = call.bind ?? call.replacements;
     Object.assign(
@@ -180,6 +130,35 @@ function requestInfoOf(
     dbSystem: connection.dbSystem,
     namespace: connection.namespace,
   };
+}
+
+/** What an SDK span (`ReadableSpan`) says of its interval once ended: `[seconds, nanoseconds]`. */
+interface TimedSpan {
+  readonly duration?: unknown;
+}
+
+/** The interval the span measured, else the one timed since `startTime`; in seconds. */
+function durationSeconds(traced: QuerySpan): number | undefined {
+  const { duration } = traced.span as TimedSpan;
+  if (Array.isArray(duration) && typeof duration[0] === 'number' && duration[0] >= 0) {
+    return duration[0] + (duration[1] as number) / 1e9;
+  }
+  return traced.startTime === undefined ? undefined : (performance.now() - traced.startTime) / 1000;
+}
+
+/**
+ * The context the rest of the chain runs in. With audit off the chain is this interceptor and
+ * then the driver-span suppression (see the instrumentation's tracing-only chains): entering
+ * the suppressed context here saves the suppression a context of its own (it sees tracing
+ * already suppressed and passes through). With audit on, the audit interceptors in between
+ * start spans, so the suppression stays innermost.
+ */
+function downstreamContext(
+  spanContext: Context,
+  config: SequelizeAuditInstrumentationConfig,
+): Context {
+  const suppressHere = config.audit?.enabled === false && config.suppressDriverSpans !== false;
+  return suppressHere ? suppressTracing(spanContext) : spanContext;
 }
 
 /**
@@ -211,17 +190,16 @@ export function createQuerySpanInterceptor(
     const shape = statementShape(call);
     const shared = shapeAttributes(shape, connection);
     const attributes = spanAttributes(call, shared, deps, config);
-    const startTime = performance.now();
     const kind = SpanKind.CLIENT;
     const span = deps.tracer().startSpan(shape.summary, { kind, attributes }, parent);
+    const startTime = 'duration' in span ? undefined : performance.now();
     const hooked = config.requestHook !== undefined || config.responseHook !== undefined;
     const requestInfo = hooked ? requestInfoOf(call, shape, connection) : undefined;
     const { requestHook } = config;
     if (requestHook && requestInfo) runHook(() => requestHook(span, requestInfo));
-    const spanContext = trace.setSpan(parent, span);
     return {
       span,
-      context: spanContext,
+      context: downstreamContext(trace.setSpan(parent, span), config),
       attributes,
       shapeAttributes: shared,
       startTime,
@@ -260,12 +238,12 @@ export function createQuerySpanInterceptor(
       describeOutcome(call, traced, result, error);
     } finally {
       traced.span.end();
-      const seconds = (performance.now() - traced.startTime) / 1000;
+      const seconds = durationSeconds(traced);
       const failed = error !== undefined;
       const attributes = failed
         ? metricAttributes(traced.attributes)
         : traced.shapeAttributes.metric;
-      deps.durationHistogram().record(seconds, attributes);
+      if (seconds !== undefined) deps.durationHistogram().record(seconds, attributes);
     }
   };
   const onError = (error: unknown) => deps.diag.error('ending a query span failed', error);
