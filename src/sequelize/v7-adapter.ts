@@ -140,7 +140,15 @@ export const v7Adapter: SequelizeAdapter = {
       queryGenerator: dialect.queryGenerator,
     };
   },
-  table: (model) => definitionOf(model).table,
+  table(model) {
+    // Sequelize 7 names the dialect's default schema (`public`, the database) on every
+    // table; Sequelize 6 leaves it out unless the model sets one, and so does the package.
+    const { tableName, schema } = definitionOf(model).table;
+    const dialect = (model.sequelize as unknown as { dialect?: { getDefaultSchema?(): string } })
+      ?.dialect;
+    const defaultSchema = dialect?.getDefaultSchema?.();
+    return schema && schema !== defaultSchema ? { tableName, schema } : { tableName };
+  },
   attributes(model) {
     const facts = new Map<string, AttributeFacts>();
     for (const [name, raw] of definitionOf(model).attributes) facts.set(name, attributeFacts(raw));

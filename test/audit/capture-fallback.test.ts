@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
+import { connectV7 } from '../support/sequelize-majors';
 import { describeEachDialect } from '../support/dialects';
 import { spanExporter } from '../support/setup';
 import { AuditEventCollector } from './support/audit-events';
@@ -152,7 +153,11 @@ describeEachDialect('audit capture without the privilege to read what it writes'
       const url = new URL(db.url);
       url.username = role;
       const { Sequelize: SequelizeClass } = await import('sequelize');
-      writer = new SequelizeClass(url.toString(), { dialect: 'postgres', logging: false });
+      // The writer runs on the suite's major, so its DataTypes fit.
+      writer =
+        db.sequelizeMajor === 7
+          ? connectV7('postgres', url.toString(), {})
+          : new SequelizeClass(url.toString(), { dialect: 'postgres', logging: false });
       Product = writer.define(
         'Secret',
         { code: DataTypes.STRING, stock: DataTypes.INTEGER, pin: DataTypes.STRING },

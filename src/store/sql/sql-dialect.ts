@@ -72,8 +72,10 @@ export function jsonLiteral(family: SqlFamily, json: string, escape: (s: string)
 /** Reads a `timestamp` column value back as ISO 8601 (UTC, milliseconds). */
 export function readTimestamp(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  const text = String(value);
-  const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
+  const text = String(value).replace(' ', 'T');
+  // Sequelize 7 hands timestamps back as text with an hour-only offset (`...222+00`).
+  if (/[+-]\d\d$/.test(text)) return new Date(`${text}:00`).toISOString();
+  const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
   return new Date(iso).toISOString();
 }
 
