@@ -70,6 +70,7 @@ interface InterceptorChains {
   onError: InterceptorErrorHandler;
 }
 
+const NO_MODEL_INTERCEPTORS: readonly ModelCallInterceptor[] = [];
 /**
  * OpenTelemetry instrumentation for Sequelize: a span per SQL statement, per model call and
  * per transaction, and an audit record per changed row.
@@ -255,7 +256,10 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     this._patchedModules ??= new Set();
     this._patchedModules.add(moduleExports);
     const auditOff = () => this.getConfig().audit?.enabled === false;
-    const modelChain = () => (auditOff() ? tracingOnly.model : chains.model);
+    // Tracing's model interceptors act on the outermost call only: with audit off, nested
+    // calls run unwrapped.
+    const modelChain = (nested: boolean) =>
+      auditOff() ? (nested ? NO_MODEL_INTERCEPTORS : tracingOnly.model) : chains.model;
     const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
     const queryMethod = queryMethodOf(moduleExports);
     this._ensureWrapped(Sequelize.prototype, queryMethod, wrapQuery(queryChain, onError));

@@ -85,9 +85,12 @@ export const MODEL_INSTANCE_METHODS = [
 
 /**
  * The interceptors to run a call through, asked on every call: the instrumentation leaves out
- * those that the configuration makes pass-through.
+ * those that the configuration makes pass-through. `nested` is true for a call made inside
+ * another model call (`findByPk` → `findOne` → `findAll`); when no interceptor wants nested
+ * calls, the list is empty and the call runs as it is, with no context layer of its own (its
+ * statements still see the enclosing call).
  */
-export type ModelCallInterceptors = () => readonly ModelCallInterceptor[];
+export type ModelCallInterceptors = (nested: boolean) => readonly ModelCallInterceptor[];
 
 /** Builds the replacement of a model static method: `this` is the model class. */
 export function wrapStaticModelMethod(
@@ -97,9 +100,12 @@ export function wrapStaticModelMethod(
 ): (original: AsyncMethod) => AsyncMethod {
   return (original) =>
     function patchedStaticModelMethod(this: unknown, ...args: unknown[]) {
+      const parent = activeModelCall();
+      const list = interceptors(parent !== undefined);
+      if (parent && list.length === 0) return original.apply(this, args);
       const model = this as ModelStaticLike;
-      const call: ModelCall = { method, kind: 'static', model, args, parent: activeModelCall() };
-      return runModelCall(call, interceptors(), () => original.apply(this, args), onError);
+      const call: ModelCall = { method, kind: 'static', model, args, parent };
+      return runModelCall(call, list, () => original.apply(this, args), onError);
     };
 }
 
@@ -111,6 +117,9 @@ export function wrapInstanceModelMethod(
 ): (original: AsyncMethod) => AsyncMethod {
   return (original) =>
     function patchedInstanceModelMethod(this: unknown, ...args: unknown[]) {
+      const parent = activeModelCall();
+      const list = interceptors(parent !== undefined);
+      if (parent && list.length === 0) return original.apply(this, args);
       const instance = this as ModelInstanceLike;
       const call: ModelCall = {
         method,
@@ -118,8 +127,8 @@ export function wrapInstanceModelMethod(
         model: instance.constructor as ModelStaticLike,
         instance,
         args,
-        parent: activeModelCall(),
+        parent,
       };
-      return runModelCall(call, interceptors(), () => original.apply(this, args), onError);
+      return runModelCall(call, list, () => original.apply(this, args), onError);
     };
 }

@@ -43,7 +43,9 @@ export class MigrationNames {
     if (events.length === 0) return;
     const storage = storageModelOf(sequelize);
     // The storage table's own creation belongs to no migration.
-    const own = events.filter(({ event }) => !storage || event.table === tableOf(storage).tableName);
+    const own = events.filter(
+      ({ event }) => !storage || event.table === tableOf(storage).tableName,
+    );
     if (own.length > 0) this.emit(own);
     if (!storage || own.length === events.length) return;
     const migrating = events.filter(({ event }) => event.table !== tableOf(storage).tableName);
