@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DataTypes } from 'sequelize';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { AuditTrail, registerAuditReceiver, verifyChains, withAuditContext } from '../../src';
 import type { AuditEvent, AuditRecord, SequelizeAuditInstrumentationConfig } from '../../src';
 import { AuditedApp } from '../hooks/support/audited-app';
 import { describeEachDialect } from '../support/dialects';
 import { resetInstrumentation, tracerProvider } from '../support/setup';
+import { dataTypesOf, unmanagedTransaction } from '../support/sequelize-majors';
 
 interface Clinic {
   Patient: ModelStatic<Model>;
@@ -14,14 +14,16 @@ interface Clinic {
 }
 
 async function defineClinic(sequelize: Sequelize): Promise<Clinic> {
+  const DataTypes = dataTypesOf(sequelize);
   const Patient = sequelize.define('Patient', {
     name: DataTypes.STRING,
     ward: DataTypes.STRING,
     diagnosis: DataTypes.STRING,
   });
   const Appointment = sequelize.define('Appointment', { at: DataTypes.STRING });
-  Appointment.belongsTo(Patient);
-  Patient.hasMany(Appointment);
+  // The key named as Sequelize 6 names it by default (Sequelize 7 would say `patientId`).
+  Appointment.belongsTo(Patient, { foreignKey: 'PatientId' });
+  Patient.hasMany(Appointment, { foreignKey: 'PatientId' });
   await sequelize.sync({ force: true });
   return { Patient, Appointment };
 }
@@ -200,7 +202,7 @@ describeEachDialect('access audit of models with reads: true', (db) => {
 
   it('keeps the access records of reads in a transaction that rolls back', async () => {
     start();
-    const transaction = await sequelize.transaction();
+    const transaction = await unmanagedTransaction(sequelize);
     await clinic.Patient.findByPk(ids[0], { transaction });
     await transaction.rollback();
     const records = await accessRecords();

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { AuditSpanProcessor, AuditTrail, JsonlAuditStore, OtlpLogAuditStore } from '../../src';
 import { describeEachDialect } from '../support/dialects';
@@ -54,7 +53,7 @@ describeEachDialect('personal fields at capture', (db) => {
     });
     const Patient = sequelize.define(
       'Patient',
-      { name: DataTypes.STRING, ward: DataTypes.STRING },
+      { name: db.DataTypes.STRING, ward: db.DataTypes.STRING },
       { tableName: 'patients' },
     );
     await Patient.sync({ force: true });

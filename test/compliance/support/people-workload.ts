@@ -1,9 +1,9 @@
-import { DataTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize';
 import { AuditSpanProcessor, withAuditContext } from '../../../src';
 import type { AuditStore } from '../../../src/store/audit-store';
 import { installProvider } from '../../processor/support/harness';
 import { configureInstrumentation } from '../../support/setup';
+import { dataTypesOf } from '../../support/sequelize-majors';
 
 export const MASTER_KEY = 'test master key: 32 bytes of it!';
 
@@ -26,6 +26,7 @@ export const PEOPLE_AUDIT = {
 };
 
 export function definePeople(sequelize: Sequelize) {
+  const DataTypes = dataTypesOf(sequelize);
   const User = sequelize.define(
     'User',
     {
