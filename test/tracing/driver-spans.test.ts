@@ -36,6 +36,8 @@ describeEachDialect('driver-level spans', (db) => {
 
   before(() => {
     forgetLoadedModule(driverSetup.module);
+    // Sequelize 7's dialect package loads the driver once, when it is itself loaded.
+    forgetLoadedModule(`@sequelize/${db.name}`);
     driver = driverSetup.instrument();
     driver.setTracerProvider(tracerProvider);
     driver.enable();
