@@ -193,22 +193,9 @@ function createFixture(
   let database = '';
   let url = '';
   let tempDir = '';
-  return {
+  return withModuleFacts(major, {
     name,
     dbSystem: DB_SYSTEM[name],
-    sequelizeMajor: major,
-    get module() {
-      return sequelizeModuleOf(major);
-    },
-    get DataTypes() {
-      return sequelizeModuleOf(major).DataTypes;
-    },
-    get Op() {
-      return sequelizeModuleOf(major).Op;
-    },
-    get QueryTypes() {
-      return sequelizeModuleOf(major).QueryTypes;
-    },
     get database() {
       return database;
     },
@@ -249,7 +236,27 @@ function createFixture(
       opened.push(sequelize);
       return sequelize;
     },
-  };
+  });
+}
+
+type ModuleFacts = Pick<
+  DialectFixture,
+  'sequelizeMajor' | 'module' | 'DataTypes' | 'Op' | 'QueryTypes'
+>;
+
+/**
+ * Adds the facts of a major's module to a fixture, read when asked: a suite of the other
+ * major never loads it.
+ */
+function withModuleFacts<T extends object>(major: SequelizeMajor, fixture: T): T & ModuleFacts {
+  const facts = () => sequelizeModuleOf(major);
+  return Object.defineProperties(fixture, {
+    sequelizeMajor: { value: major, enumerable: true },
+    module: { get: facts, enumerable: true },
+    DataTypes: { get: () => facts().DataTypes, enumerable: true },
+    Op: { get: () => facts().Op, enumerable: true },
+    QueryTypes: { get: () => facts().QueryTypes, enumerable: true },
+  }) as T & ModuleFacts;
 }
 
 function unavailable(name: DialectName, major: SequelizeMajor): DialectFixture {
@@ -257,24 +264,11 @@ function unavailable(name: DialectName, major: SequelizeMajor): DialectFixture {
     throw new Error(`${name} is not available in this run`);
   };
   // The module facts stay readable: a skipped suite's body still runs to collect its tests.
-  return {
+  return withModuleFacts(major, {
     name,
     dbSystem: DB_SYSTEM[name],
     database: '',
     url: '',
     connect: fail,
-    sequelizeMajor: major,
-    get module() {
-      return sequelizeModuleOf(major);
-    },
-    get DataTypes() {
-      return sequelizeModuleOf(major).DataTypes;
-    },
-    get Op() {
-      return sequelizeModuleOf(major).Op;
-    },
-    get QueryTypes() {
-      return sequelizeModuleOf(major).QueryTypes;
-    },
-  };
+  });
 }
