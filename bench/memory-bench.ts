@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleForNode } from './bundle';
 import type * as SequelizeModule from 'sequelize';
 import { Command } from 'commander';
 import { openBenchDatabase } from './bench-database';
@@ -106,17 +106,7 @@ function bundleSelf(): string {
   const directory = join(__dirname, '.tmp');
   mkdirSync(directory, { recursive: true });
   const outfile = join(directory, `memory-child-${process.pid}.js`);
-  buildSync({
-    entryPoints: [__filename],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForNode(__filename, outfile);
 }
 
 function runChild(script: string, job: ChildJob): ChildReport {

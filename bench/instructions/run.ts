@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildSync } from 'esbuild';
+import { bundleForNode } from '../bundle';
 import { describeEnvironment } from '../environment';
 import { WORKLOADS } from '../workloads';
 import type { InstructionConfiguration } from './protocol';
@@ -120,17 +120,7 @@ function lengthsOf(weight: number, base: readonly number[]): number[] {
  */
 function bundleChild(directory: string): string {
   const outfile = join(directory, `instructions-child-${process.pid}.js`);
-  buildSync({
-    entryPoints: [join(__dirname, 'child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForNode(join(__dirname, 'child.ts'), outfile);
 }
 
 /** How every figure is made, under every report. */
