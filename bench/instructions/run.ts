@@ -26,7 +26,9 @@ interface InstructionOptions {
 }
 
 /** Lengths of the light workloads; heavy ones (weight < 1) scale down, never below 250 apart. */
-const FULL_LENGTHS = [1000, 2000, 3000];
+const FULL_LENGTHS = [2000, 4000, 6000];
+/** Untimed calls of a light workload before each count (heavy ones fewer, by weight). */
+const FULL_WARM_UP = 3000;
 const SMOKE = {
   lengths: [10, 20],
   workloads: ['findByPk (10k rows)'],
@@ -197,8 +199,11 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
   for (const name of workloadNames) {
     const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
     const lengths = lengthsOf(workload.weight, baseLengths);
-    // JIT tiers settle over the first thousand or so calls: keep them out of every run alike.
-    const warmUp = smoke ? 10 : Math.max(250, Math.round(1000 * Math.min(1, workload.weight)));
+    // V8 still optimizes some twenty more functions between the 1,000th and the 3,000th call
+    // (tens of millions of instructions each time): keep that out of every run alike.
+    const warmUp = smoke
+      ? 10
+      : Math.max(250, Math.round(FULL_WARM_UP * Math.min(1, workload.weight)));
     for (const configuration of only) {
       plans.push({
         configuration,

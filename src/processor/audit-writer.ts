@@ -76,7 +76,13 @@ export class AuditWriter {
     private readonly metrics: ProcessorMetrics,
     private readonly diag: DiagLogger,
   ) {
-    this.sealer = new ChainSealer(options.streamId, undefined, options.integrity, diag);
+    // A second delivery of an event comes at most a queue's worth of events after the first.
+    this.sealer = new ChainSealer(
+      options.streamId,
+      options.maxQueueSize,
+      options.integrity,
+      diag,
+    );
     this.gaps = new GapRechainer(this.sealer);
     this.quarantine = new QuarantineKeeper(options, metrics, diag);
     if (options.encryption) {

@@ -39,7 +39,7 @@ export class ChainSealer {
 
   constructor(
     readonly stream: string,
-    recentCapacity = 50_000,
+    recentCapacity = 20_000,
     private readonly integrity?: ResolvedIntegrity,
     private readonly diag?: DiagLogger,
   ) {

@@ -49,7 +49,7 @@ export interface JsonlAuditStoreOptions {
   create?: boolean;
   /**
    * How many of the latest event ids the duplicate check keeps in memory; older replays are
-   * caught by their place in the chain (a seq at or below the stream's head). @default 100000
+   * caught by their place in the chain (a seq at or below the stream's head). @default 20000
    */
   recentEventIds?: number;
 }
@@ -87,7 +87,7 @@ export class JsonlAuditStore implements AuditStore, StoreWithCompliance {
     this.create = this.mode === 'write' && options.create !== false;
     this.name = `jsonl:${options.path}`;
     this.lockPath = `${options.path}.lock`;
-    this.recentIds = new RecentIds(options.recentEventIds ?? 100_000);
+    this.recentIds = new RecentIds(options.recentEventIds ?? 20_000);
   }
 
   /** The subject keys (`<path>.keys.json`) and legal holds (`<path>.holds.json`). */
@@ -111,7 +111,12 @@ export class JsonlAuditStore implements AuditStore, StoreWithCompliance {
   async append(records: readonly AuditRecord[]): Promise<void> {
     this.requireWritable('append records');
     await this.init();
-    const fresh = records.filter((record, i) => !this.isStored(record, records, i));
+    const inBatch = new Set<string>();
+    const fresh = records.filter((record) => {
+      const stored = this.isStored(record) || inBatch.has(record.eventId);
+      inBatch.add(record.eventId);
+      return !stored;
+    });
     if (fresh.length === 0) return;
     const text = fresh.map((record) => `${canonicalJson(record)}\n`).join('');
     await this.closeCursor();
@@ -127,14 +132,13 @@ export class JsonlAuditStore implements AuditStore, StoreWithCompliance {
   }
 
   /**
-   * A replay of a stored record: its id is among the recent ones, its place in its stream's
-   * chain is taken already, or it came earlier in the same batch.
+   * A replay of a stored record: its id is among the recent ones, or its place in its
+   * stream's chain is taken already.
    */
-  private isStored(record: AuditRecord, batch: readonly AuditRecord[], index: number): boolean {
+  private isStored(record: AuditRecord): boolean {
     if (this.recentIds.has(record.eventId)) return true;
     const head = this.heads.get(record.stream);
-    if (head && record.seq <= head.lastSeq) return true;
-    return batch.findIndex((other) => other.eventId === record.eventId) < index;
+    return head !== undefined && record.seq <= head.lastSeq;
   }
 
   async knownEventIds(eventIds: readonly string[]): Promise<Set<string>> {
