@@ -56,6 +56,14 @@ export function storeContract(openStore: (name: string) => Promise<AuditStore>):
     assert.equal((await store.streamHead('s1'))?.records, 3);
   });
 
+  it('keeps one copy of an event id that comes twice in one batch', async () => {
+    const store = await open('idempotent_batch');
+    const records = makeChain('s1', 3);
+    await store.append([...records, records[0], records[2]]);
+    assert.equal(await store.count(), 3);
+    assert.deepEqual(await store.readStream('s1', 1, 100), records);
+  });
+
   it('reports the head of every stream', async () => {
     const store = await open('heads');
     const a = makeChain('a', 4);
