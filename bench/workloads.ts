@@ -15,7 +15,7 @@ export interface Workload {
   prepare(db: BenchDatabase, calls: number): Promise<Operation>;
 }
 
-const BULK_SIZE = 100;
+export const BULK_SIZE = 100;
 
 function userRow(index: number, tier: number): Record<string, unknown> {
   return { name: `new ${index}`, email: `new${index}@example.com`, tier, score: index };

@@ -2,6 +2,7 @@ import { markdownTable } from '../markdown-table';
 import type { LineFit } from './fit';
 import type { InstructionConfiguration } from './protocol';
 import type { Series } from './series';
+import { instructionTargetsTable } from './targets';
 
 const LABELS: Record<InstructionConfiguration, string> = {
   sdk: 'SDK only',
@@ -66,11 +67,15 @@ export function renderInstructionReport(
     (workload) =>
       `### ${workload}\n\n${workloadTable(series.filter((entry) => entry.workload === workload))}`,
   );
+  const targets = instructionTargetsTable(series);
   return [
     '## Instructions per operation (valgrind, SQLite in memory)',
     '',
     ...notes.map((note) => `- ${note}`),
     '',
     sections.join('\n\n'),
+    ...(targets
+      ? ['', '### Targets (instructions added per operation over SDK only)', '', targets]
+      : []),
   ].join('\n');
 }
