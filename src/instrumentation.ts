@@ -24,7 +24,11 @@ import {
   wrapInstanceModelMethod,
   wrapStaticModelMethod,
 } from './sequelize/model-call';
-import type { ModelCallInterceptor } from './sequelize/model-call';
+import type {
+  ModelCall,
+  ModelCallInterceptor,
+  ModelCallInterceptors,
+} from './sequelize/model-call';
 import { wrapQuery } from './sequelize/query-call';
 import { unpatchQueryInterfaces, wrapGetQueryInterface } from './sequelize/query-interface-call';
 import type { QueryInterfaceInterceptor } from './sequelize/query-interface-call';
@@ -66,9 +70,13 @@ interface InterceptorChains {
    * was enabled still needs its held records settled.)
    */
   tracingOnly: { model: ModelCallInterceptor[]; query: QueryInterceptor[] };
+  /** Whether a nested model call can skip audit (tracing acts on outermost calls only). */
+  auditIgnoresNestedCall: ModelCallFilter;
   tracing: TracingWiring;
   onError: InterceptorErrorHandler;
 }
+
+type ModelCallFilter = (kind: ModelCall['kind'], method: string) => boolean;
 
 const NO_MODEL_INTERCEPTORS: readonly ModelCallInterceptor[] = [];
 /**
@@ -239,6 +247,7 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
         model: tracing.modelInterceptors,
         query: [...tracing.queryInterceptors, tracing.driverSuppression],
       },
+      auditIgnoresNestedCall: audit.ignoresNestedCall,
       tracing,
       onError,
     };
@@ -256,10 +265,14 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
     this._patchedModules ??= new Set();
     this._patchedModules.add(moduleExports);
     const auditOff = () => this.getConfig().audit?.enabled === false;
-    // Tracing's model interceptors act on the outermost call only: with audit off, nested
-    // calls run unwrapped.
-    const modelChain = (nested: boolean) =>
-      auditOff() ? (nested ? NO_MODEL_INTERCEPTORS : tracingOnly.model) : chains.model;
+    // Tracing's model interceptors act on the outermost call only: a nested call that audit
+    // has nothing to do with (any, with audit off) runs unwrapped.
+    const modelChain: ModelCallInterceptors = (nested, kind, method) => {
+      if (auditOff()) return nested ? NO_MODEL_INTERCEPTORS : tracingOnly.model;
+      return nested && chains.auditIgnoresNestedCall(kind, method)
+        ? NO_MODEL_INTERCEPTORS
+        : chains.model;
+    };
     const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
     const queryMethod = queryMethodOf(moduleExports);
     this._ensureWrapped(Sequelize.prototype, queryMethod, wrapQuery(queryChain, onError));

@@ -1,11 +1,11 @@
 import type { DiagLogger, Meter, Tracer } from '@opentelemetry/api';
-import type { ModelCallInterceptor } from '../sequelize/model-call';
+import type { ModelCall, ModelCallInterceptor } from '../sequelize/model-call';
 import type { QueryInterceptor } from '../sequelize/query-call';
 import type { QueryInterfaceInterceptor } from '../sequelize/query-interface-call';
 import type { TransactionInterceptor } from '../sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from '../types';
 import { resolveAuditSettings } from './audit-settings';
-import { createAccessInterceptor } from './capture/access-capture';
+import { createAccessInterceptor, ignoresNestedCall } from './capture/access-capture';
 import { createModelInterceptor } from './capture/model-capture';
 import { createQueryInterceptor } from './capture/query-capture';
 import { SchemaCapture } from './capture/schema-capture';
@@ -25,6 +25,8 @@ export interface AuditWiringDeps {
 /** The interceptors through which audit capture joins the patched Sequelize methods. */
 export interface AuditWiring {
   modelInterceptors: ModelCallInterceptor[];
+  /** Whether a model call made inside another one can skip the audit interceptors. */
+  ignoresNestedCall(kind: ModelCall['kind'], method: string): boolean;
   queryInterceptors: QueryInterceptor[];
   transactionInterceptors: TransactionInterceptor[];
   /** Schema changes made through the query interface (`sync`, migrations). */
@@ -52,6 +54,7 @@ export function createAuditWiring(deps: AuditWiringDeps): AuditWiring {
       createModelInterceptor(recorder),
       createAccessInterceptor(recorder, () => deps.config().audit, onError),
     ],
+    ignoresNestedCall: (kind, method) => ignoresNestedCall(kind, method, deps.config().audit),
     queryInterceptors: [createQueryInterceptor(recorder, schema)],
     transactionInterceptors: [createTransactionInterceptor(recorder, deps.diag)],
     queryInterfaceInterceptors: [schema.interceptor],

@@ -86,11 +86,15 @@ export const MODEL_INSTANCE_METHODS = [
 /**
  * The interceptors to run a call through, asked on every call: the instrumentation leaves out
  * those that the configuration makes pass-through. `nested` is true for a call made inside
- * another model call (`findByPk` → `findOne` → `findAll`); when no interceptor wants nested
- * calls, the list is empty and the call runs as it is, with no context layer of its own (its
+ * another model call (`findByPk` → `findOne` → `findAll`); when no interceptor wants a nested
+ * call, the list is empty and the call runs as it is, with no context layer of its own (its
  * statements still see the enclosing call).
  */
-export type ModelCallInterceptors = (nested: boolean) => readonly ModelCallInterceptor[];
+export type ModelCallInterceptors = (
+  nested: boolean,
+  kind: ModelCall['kind'],
+  method: string,
+) => readonly ModelCallInterceptor[];
 
 /** Builds the replacement of a model static method: `this` is the model class. */
 export function wrapStaticModelMethod(
@@ -101,7 +105,7 @@ export function wrapStaticModelMethod(
   return (original) =>
     function patchedStaticModelMethod(this: unknown, ...args: unknown[]) {
       const parent = activeModelCall();
-      const list = interceptors(parent !== undefined);
+      const list = interceptors(parent !== undefined, 'static', method);
       if (parent && list.length === 0) return original.apply(this, args);
       const model = this as ModelStaticLike;
       const call: ModelCall = { method, kind: 'static', model, args, parent };
@@ -118,7 +122,7 @@ export function wrapInstanceModelMethod(
   return (original) =>
     function patchedInstanceModelMethod(this: unknown, ...args: unknown[]) {
       const parent = activeModelCall();
-      const list = interceptors(parent !== undefined);
+      const list = interceptors(parent !== undefined, 'instance', method);
       if (parent && list.length === 0) return original.apply(this, args);
       const instance = this as ModelInstanceLike;
       const call: ModelCall = {

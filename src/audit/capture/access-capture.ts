@@ -36,6 +36,18 @@ const OPTIONS_INDEX: Readonly<Record<string, number>> = {
   findAndCountAll: 0,
 };
 
+/**
+ * Whether audit has nothing to do with a model call made inside another one: a find, while no
+ * model has `reads: true` (writes capture their rows through their own statements and reads).
+ */
+export function ignoresNestedCall(
+  kind: ModelCall['kind'],
+  method: string,
+  config: AuditConfig | undefined,
+): boolean {
+  return kind === 'static' && READ_METHODS.has(method) && readModelsOf(config).size === 0;
+}
+
 /** Whether an enclosing call is a read captured already (`findByPk` around `findOne`). */
 function insideCapturedRead(call: ModelCall): boolean {
   for (let parent = call.parent; parent; parent = parent.parent) {
