@@ -19,6 +19,7 @@ interface InstructionOptions {
   only: InstructionConfiguration[];
   workloads?: string[];
   lengths?: number[];
+  warmUp?: number;
   output?: string;
   parallel: number;
   save?: string;
@@ -86,6 +87,16 @@ function parseOptions(argv: string[]): InstructionOptions {
       '--lengths <n,n,...>',
       `timed operations per run of a light workload (default ${FULL_LENGTHS.join(',')})`,
       numberList,
+    )
+    .option(
+      '--warm-up <n>',
+      `untimed calls of a light workload before each count (default ${FULL_WARM_UP}; heavy ones scale by weight)`,
+      (value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 0.`);
+        return n;
+      },
     )
     .option('--output <file>', 'also write the report to this file')
     .option(
@@ -203,7 +214,7 @@ export async function runInstructionBench(argv: string[]): Promise<number> {
     // (tens of millions of instructions each time): keep that out of every run alike.
     const warmUp = smoke
       ? 10
-      : Math.max(250, Math.round(FULL_WARM_UP * Math.min(1, workload.weight)));
+      : Math.max(250, Math.round((options.warmUp ?? FULL_WARM_UP) * Math.min(1, workload.weight)));
     for (const configuration of only) {
       plans.push({
         configuration,
