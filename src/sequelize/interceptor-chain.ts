@@ -28,17 +28,17 @@ export function runInterceptorChain<Call>(
     try {
       intercepted = interceptors[index](call, next);
     } catch (error) {
+      takeObservedDownstream(undefined);
       onError(error);
       return next();
     }
+    const observedDownstream = takeObservedDownstream(intercepted);
     // A pass-through interceptor handed back the downstream promise itself: it already settles
     // exactly as the original does, and adds neither promises nor async stack frames.
     if (downstream !== undefined && intercepted === downstream) return downstream;
     // An observer made by `observeDownstream` of this very downstream settles as it does:
     // handing it back as is saves an async frame in the caller's error stacks.
-    if (downstream !== undefined && observedBy.get(intercepted as object) === downstream) {
-      return intercepted as Promise<unknown>;
-    }
+    if (downstream !== undefined && observedDownstream === downstream) return intercepted;
     return settleAsDownstream(intercepted, () => downstream, next, onError);
   };
   return dispatch(0);
@@ -82,8 +82,23 @@ async function settleAsDownstream(
 /** What to do once a call settled: `failed` tells a rejection from a fulfilment. */
 export type SettlementObserver = (result: unknown, error: unknown, failed: boolean) => void;
 
-/** Promises made by `observeDownstream`, each mapped to the downstream promise it awaits. */
-const observedBy = new WeakMap<object, Promise<unknown>>();
+/*
+ * The promise `observeDownstream` made last and the downstream promise it awaits, kept only
+ * until the chain looks at what the interceptor returned (right after it returns). Not a
+ * WeakMap: V8 clears WeakMap entries only in full collections, so every downstream promise,
+ * with the rows it resolved with, survived the young-generation collections (a `findAll` of 50
+ * rows paid six times the official package's cost, most of it in garbage collection).
+ */
+let lastObserved: Promise<unknown> | undefined;
+let lastObservedDownstream: Promise<unknown> | undefined;
+
+/** The downstream that `intercepted` observes, if `observeDownstream` made it; forgets both. */
+function takeObservedDownstream(intercepted: unknown): Promise<unknown> | undefined {
+  const downstream = intercepted === lastObserved ? lastObservedDownstream : undefined;
+  lastObserved = undefined;
+  lastObservedDownstream = undefined;
+  return downstream;
+}
 
 /**
  * Awaits `downstream`, calls `observer` with its outcome, and settles exactly as it did (the
@@ -102,7 +117,8 @@ export function observeDownstream(
   onError: InterceptorErrorHandler,
 ): Promise<unknown> {
   const observed = awaitAndNotify(downstream, observer, onError);
-  observedBy.set(observed, downstream);
+  lastObserved = observed;
+  lastObservedDownstream = downstream;
   return observed;
 }
 
