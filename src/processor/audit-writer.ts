@@ -77,12 +77,7 @@ export class AuditWriter {
     private readonly diag: DiagLogger,
   ) {
     // A second delivery of an event comes at most a queue's worth of events after the first.
-    this.sealer = new ChainSealer(
-      options.streamId,
-      options.maxQueueSize,
-      options.integrity,
-      diag,
-    );
+    this.sealer = new ChainSealer(options.streamId, options.maxQueueSize, options.integrity, diag);
     this.gaps = new GapRechainer(this.sealer);
     this.quarantine = new QuarantineKeeper(options, metrics, diag);
     if (options.encryption) {
