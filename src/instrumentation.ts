@@ -7,6 +7,7 @@ import {
 } from '@opentelemetry/instrumentation';
 import { resolveAuditSettings } from './audit/audit-settings';
 import { createAuditWiring } from './audit/wiring';
+import type { AuditWiring } from './audit/wiring';
 import {
   alreadyLoadedSequelize,
   queryMethodOf,
@@ -24,11 +25,7 @@ import {
   wrapInstanceModelMethod,
   wrapStaticModelMethod,
 } from './sequelize/model-call';
-import type {
-  ModelCall,
-  ModelCallInterceptor,
-  ModelCallInterceptors,
-} from './sequelize/model-call';
+import type { ModelCallInterceptor, ModelCallInterceptors } from './sequelize/model-call';
 import { wrapQuery } from './sequelize/query-call';
 import { unpatchQueryInterfaces, wrapGetQueryInterface } from './sequelize/query-interface-call';
 import type { QueryInterfaceInterceptor } from './sequelize/query-interface-call';
@@ -71,12 +68,10 @@ interface InterceptorChains {
    */
   tracingOnly: { model: ModelCallInterceptor[]; query: QueryInterceptor[] };
   /** Whether a nested model call can skip audit (tracing acts on outermost calls only). */
-  auditIgnoresNestedCall: ModelCallFilter;
+  auditIgnoresNestedCall: AuditWiring['ignoresNestedCall'];
   tracing: TracingWiring;
   onError: InterceptorErrorHandler;
 }
-
-type ModelCallFilter = (kind: ModelCall['kind'], method: string) => boolean;
 
 const NO_MODEL_INTERCEPTORS: readonly ModelCallInterceptor[] = [];
 /**
