@@ -86,8 +86,8 @@ export type SettlementObserver = (result: unknown, error: unknown, failed: boole
  * The promise `observeDownstream` made last and the downstream promise it awaits, kept only
  * until the chain looks at what the interceptor returned (right after it returns). Not a
  * WeakMap: V8 clears WeakMap entries only in full collections, so every downstream promise,
- * with the rows it resolved with, survived the young-generation collections (a `findAll` of 50
- * rows paid six times the official package's cost, most of it in garbage collection).
+ * with the rows it resolved with, survived the young-generation collections (a traced
+ * `findAll` of 50 rows added 5.7× what the official package adds; 2.1× without it).
  */
 let lastObserved: Promise<unknown> | undefined;
 let lastObservedDownstream: Promise<unknown> | undefined;
