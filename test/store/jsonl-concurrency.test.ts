@@ -36,11 +36,24 @@ describe('JsonlAuditStore shared by two processes', () => {
 
     const batches = 150;
     const batchSize = 20;
+    // The child waits after each of its first batches until this process has pruned once more,
+    // so at least that many prunes rewrite the file it holds open, however fast it runs.
+    const lockstep = 4;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CHILD, path, String(batches), String(batchSize), String(maxFileBytes)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      [
+        '--import',
+        'tsx',
+        CHILD,
+        path,
+        String(batches),
+        String(batchSize),
+        String(maxFileBytes),
+        String(lockstep),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
+    child.stdin.on('error', () => {}); // a child that died early fails the exit-code assertion
     let appended = 0;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       for (const match of chunk.matchAll(/appended (\d+)/g)) appended = Number(match[1]);
@@ -60,6 +73,7 @@ describe('JsonlAuditStore shared by two processes', () => {
       removed += result.removed;
       if (!finished && result.removed > 0) prunedWhileWriting += 1;
       day += 1;
+      if (day - 2 <= lockstep) child.stdin.write('go\n');
       // Let the child append (through the handle it holds open) before the next rewrite.
       const seen = appended;
       while (!finished && appended === seen) await new Promise((resolve) => setTimeout(resolve, 2));
