@@ -5,15 +5,11 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { resolveAuditSettings } from './audit/audit-settings';
-import { createAuditWiring } from './audit/wiring';
-import type { AuditWiring } from './audit/wiring';
 import {
   alreadyLoadedSequelize,
   queryMethodOf,
   SEQUELIZE_PACKAGES,
 } from './sequelize/loaded-sequelize';
-import type { InterceptorErrorHandler } from './sequelize/interceptor-chain';
 import type {
   AsyncMethod,
   PatchableMethods,
@@ -25,16 +21,12 @@ import {
   wrapInstanceModelMethod,
   wrapStaticModelMethod,
 } from './sequelize/model-call';
-import type { ModelCallInterceptor, ModelCallInterceptors } from './sequelize/model-call';
 import { wrapQuery } from './sequelize/query-call';
 import { unpatchQueryInterfaces, wrapGetQueryInterface } from './sequelize/query-interface-call';
-import type { QueryInterfaceInterceptor } from './sequelize/query-interface-call';
-import type { QueryInterceptor } from './sequelize/query-call';
+import { chainSelectors, createInterceptorChains } from './interceptor-chains';
+import type { InterceptorChains } from './interceptor-chains';
 import { createDurationHistogram } from './tracing/metrics';
-import { createTracingWiring } from './tracing/tracing-wiring';
-import type { TracingWiring } from './tracing/tracing-wiring';
 import { TRANSACTION_STEPS, wrapTransactionStep } from './sequelize/transaction-call';
-import type { TransactionInterceptor } from './sequelize/transaction-call';
 import type { SequelizeAuditInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -53,27 +45,6 @@ const SEQUELIZE_DRIVERS = ['pg', 'mysql2', 'mariadb', 'sqlite3', 'tedious', 'ora
 // Captured at load: a test's fake timers must not stop the check after a driver loads.
 const realSetImmediate = setImmediate;
 
-/** The interceptor chains of the three seams, tracing first (outermost), then audit. */
-interface InterceptorChains {
-  model: ModelCallInterceptor[];
-  query: QueryInterceptor[];
-  transaction: TransactionInterceptor[];
-  /** Schema-changing query-interface calls (audit only). */
-  queryInterface: QueryInterfaceInterceptor[];
-  /**
-   * The model and query chains without the audit interceptors, for when audit is disabled:
-   * there they only pass the call on, and each level costs closures and calls on every model
-   * call and statement. (The transaction chain keeps them: a transaction begun while audit
-   * was enabled still needs its held records settled.)
-   */
-  tracingOnly: { model: ModelCallInterceptor[]; query: QueryInterceptor[] };
-  /** Whether a nested model call can skip audit (tracing acts on outermost calls only). */
-  auditIgnoresNestedCall: AuditWiring['ignoresNestedCall'];
-  tracing: TracingWiring;
-  onError: InterceptorErrorHandler;
-}
-
-const NO_MODEL_INTERCEPTORS: readonly ModelCallInterceptor[] = [];
 /**
  * OpenTelemetry instrumentation for Sequelize: a span per SQL statement, per model call and
  * per transaction, and an audit record per changed row.
@@ -211,41 +182,13 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
   }
 
   private _interceptorChains(): InterceptorChains {
-    if (this._chains) return this._chains;
-    const tracer = () => this.tracer;
-    const onError: InterceptorErrorHandler = (error) =>
-      this._diag.error('an interceptor failed; the Sequelize call went on unchanged', error);
-    const config = () => this.getConfig();
-    const tracing = createTracingWiring({
-      tracer,
-      config,
+    this._chains ??= createInterceptorChains({
+      tracer: () => this.tracer,
+      config: () => this.getConfig(),
+      meter: () => this.meter,
       durationHistogram: () => this._histogram(),
       diag: this._diag,
-      parameterRedaction: (modelName) => {
-        const { redactor } = resolveAuditSettings(config().audit, this._diag).fieldsOf(
-          modelName ?? '',
-        );
-        return (name) => redactor.isRedacted(name);
-      },
-      auditReads: (call) => {
-        const settings = resolveAuditSettings(config().audit, this._diag);
-        return settings.enabled && settings.auditsModel(call.model.name);
-      },
     });
-    const audit = createAuditWiring({ tracer, config, diag: this._diag, meter: () => this.meter });
-    this._chains = {
-      model: [...tracing.modelInterceptors, ...audit.modelInterceptors],
-      query: [...tracing.queryInterceptors, ...audit.queryInterceptors, tracing.driverSuppression],
-      transaction: [...tracing.transactionInterceptors, ...audit.transactionInterceptors],
-      queryInterface: audit.queryInterfaceInterceptors,
-      tracingOnly: {
-        model: tracing.modelInterceptors,
-        query: [...tracing.queryInterceptors, tracing.driverSuppression],
-      },
-      auditIgnoresNestedCall: audit.ignoresNestedCall,
-      tracing,
-      onError,
-    };
     return this._chains;
   }
 
@@ -256,33 +199,25 @@ export class SequelizeAuditInstrumentation extends InstrumentationBase<Sequelize
       return moduleExports;
     }
     const chains = this._interceptorChains();
-    const { onError, tracingOnly } = chains;
+    const { onError } = chains;
     this._patchedModules ??= new Set();
     this._patchedModules.add(moduleExports);
-    const auditOff = () => this.getConfig().audit?.enabled === false;
-    // Tracing's model interceptors act on the outermost call only: a nested call that audit
-    // has nothing to do with (any, with audit off) runs unwrapped.
-    const modelChain: ModelCallInterceptors = (nested, kind, method) => {
-      if (auditOff()) return nested ? NO_MODEL_INTERCEPTORS : tracingOnly.model;
-      return nested && chains.auditIgnoresNestedCall(kind, method)
-        ? NO_MODEL_INTERCEPTORS
-        : chains.model;
-    };
-    const queryChain = () => (auditOff() ? tracingOnly.query : chains.query);
+    const select = chainSelectors(chains, () => this.getConfig().audit?.enabled === false);
     const queryMethod = queryMethodOf(moduleExports);
-    this._ensureWrapped(Sequelize.prototype, queryMethod, wrapQuery(queryChain, onError));
+    this._ensureWrapped(Sequelize.prototype, queryMethod, wrapQuery(select.query, onError));
     this._ensureWrapped(Sequelize.prototype, 'transaction', chains.tracing.wrapManagedTransaction);
-    const schemaChain = () => (auditOff() ? [] : chains.queryInterface);
     this._ensureWrapped(
       Sequelize.prototype,
       'getQueryInterface',
-      wrapGetQueryInterface(schemaChain, onError) as (original: AsyncMethod) => AsyncMethod,
+      wrapGetQueryInterface(select.queryInterface, onError) as (
+        original: AsyncMethod,
+      ) => AsyncMethod,
     );
     for (const method of MODEL_STATIC_METHODS) {
-      this._ensureWrapped(Model, method, wrapStaticModelMethod(method, modelChain, onError));
+      this._ensureWrapped(Model, method, wrapStaticModelMethod(method, select.model, onError));
     }
     for (const method of MODEL_INSTANCE_METHODS) {
-      const wrapper = wrapInstanceModelMethod(method, modelChain, onError);
+      const wrapper = wrapInstanceModelMethod(method, select.model, onError);
       this._ensureWrapped(Model.prototype, method, wrapper);
     }
     for (const [method, action] of Object.entries(TRANSACTION_STEPS)) {

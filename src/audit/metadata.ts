@@ -96,7 +96,7 @@ export function addMetadataAttributes(
 /** Reads `audit.metadata.<key>` attributes back; `undefined` when there are none. */
 export function metadataFromAttributes(attributes: Attributes): RecordMetadata | undefined {
   const found: RecordMetadata = {};
-  let any = false;
+  let foundSome = false;
   for (const name of Object.keys(attributes)) {
     if (!name.startsWith(ATTR_AUDIT_METADATA_PREFIX)) continue;
     const value = attributes[name];
@@ -104,9 +104,9 @@ export function metadataFromAttributes(attributes: Attributes): RecordMetadata |
       continue;
     }
     found[name.slice(ATTR_AUDIT_METADATA_PREFIX.length)] = value;
-    any = true;
+    foundSome = true;
   }
-  return any ? sortedKeys(found) : undefined;
+  return foundSome ? sortedKeys(found) : undefined;
 }
 
 function safeKey(key: string): string {

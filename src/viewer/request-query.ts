@@ -138,8 +138,8 @@ export function parseKey(text: string): string {
 
 /** A 404 with the reason when the trail has no record of the table. */
 export async function requireTable(store: AuditStore, table: string): Promise<void> {
-  const [any] = await store.find({ table }, { limit: 1 });
-  if (!any) throw notFound(`unknown table "${table}": the audit trail has no records for it`);
+  const [first] = await store.find({ table }, { limit: 1 });
+  if (!first) throw notFound(`unknown table "${table}": the audit trail has no records for it`);
 }
 
 /** A 404 with the reason when the trail has no record of the row (or of its table). */
@@ -149,8 +149,8 @@ export async function requireRow(
   recordId: string,
 ): Promise<void> {
   // The row first: its index lookup is cheap; the table check only runs on a miss.
-  const [any] = await store.find({ table, recordId }, { limit: 1 });
-  if (any) return;
+  const [first] = await store.find({ table, recordId }, { limit: 1 });
+  if (first) return;
   await requireTable(store, table);
   throw notFound(`no audit records for ${table}#${recordId}`);
 }
